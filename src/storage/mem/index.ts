@@ -1,0 +1,1 @@
+export { type MemStorageOptions, MemStorageProvider } from './mem-storage.js';
