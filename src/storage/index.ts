@@ -16,6 +16,7 @@ export {
   MAX_TTL_SECONDS,
   MAX_VALUE_BYTES,
 } from './limits.js';
+export { type LmdbStorageOptions, LmdbStorageProvider } from './lmdb/index.js';
 export { type MemStorageOptions, MemStorageProvider } from './mem/index.js';
 export { collect } from './paged-range.js';
 export { StorageConfigError, StorageError, type StorageErrorCode } from './storage-error.js';

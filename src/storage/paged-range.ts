@@ -1,13 +1,19 @@
 import type { KvEntry } from './kv-storage.js';
 
+/** Up to `pageSize` rows, and whether they are the last of the range. */
+export interface RangePage {
+  readonly rows: readonly KvEntry[];
+  readonly done: boolean;
+}
+
 /**
- * Fetches the page of rows that follow `after` (all from the start of the range when undefined).
- * A page shorter than `pageSize` ends the range. May answer synchronously (LMDB) or not.
+ * Fetches the page of rows that follow `after` (from the start of the range when undefined).
+ * May answer synchronously (LMDB, mem) or not (PostgreSQL).
  */
 export type FetchPage = (
   after: Uint8Array | undefined,
   pageSize: number,
-) => readonly KvEntry[] | Promise<readonly KvEntry[]>;
+) => RangePage | Promise<RangePage>;
 
 /**
  * A range read as an async iterable that fetches one page at a time (keyset pagination), so a
@@ -30,9 +36,10 @@ export function pagedRange(fetchPage: FetchPage, pageSize: number): AsyncIterabl
       async function fetchNext(): Promise<IteratorResult<KvEntry>> {
         const after = started ? page[page.length - 1]?.cc : undefined;
         started = true;
-        page = await fetchPage(after, pageSize);
+        const fetched = await fetchPage(after, pageSize);
+        page = fetched.rows;
         index = 0;
-        last = page.length < pageSize;
+        last = fetched.done;
         return next();
       }
 

@@ -137,18 +137,19 @@ class MemStorage implements KvStorage {
     return pagedRange((after, pageSize) => {
       this.checkOpen();
       const rows = this.partition(pk, false);
-      if (rows === undefined) return [];
+      if (rows === undefined) return { rows: [], done: true };
       const now = this.clock();
       let at = after !== undefined ? lowerBound(rows, after) : lowerBound(rows, from ?? EMPTY);
       if (after !== undefined && at < rows.length && equalBytes((rows[at] as Row).cc, after)) at++;
       const page: KvEntry[] = [];
-      for (; at < rows.length && page.length < pageSize; at++) {
+      for (; at < rows.length; at++) {
         const row = rows[at] as Row;
         if (end !== undefined && compareBytes(row.cc, end) >= 0) break;
         if (isExpired(row.expiresAt, now)) continue;
+        if (page.length === pageSize) return { rows: page, done: false };
         page.push({ cc: copyBytes(row.cc), value: copyBytes(row.value) });
       }
-      return page;
+      return { rows: page, done: true };
     }, READ_PAGE_ROWS);
   }
 

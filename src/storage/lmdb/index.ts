@@ -1,0 +1,1 @@
+export { type LmdbStorageOptions, LmdbStorageProvider } from './lmdb-storage.js';

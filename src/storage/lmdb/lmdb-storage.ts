@@ -1,0 +1,289 @@
+import { mkdirSync } from 'node:fs';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { equalBytes } from '../bytes.js';
+import type { Clock, KvBatchItem, KvEntry, KvStorage, StorageProvider } from '../kv-storage.js';
+import {
+  checkBatch,
+  checkKey,
+  checkKeyspaceName,
+  checkPartitionKey,
+  checkRangeBound,
+  checkValue,
+  expiryOf,
+  isExpired,
+  remainingTtl,
+} from '../limits.js';
+import { pagedRange } from '../paged-range.js';
+import { StorageError } from '../storage-error.js';
+import { dataOfRow, encodeRow, expiryOfRow, partitionEnd, rowKey } from './row-codec.js';
+
+type RowDatabase = Database<Buffer, Buffer>;
+
+const READ_PAGE_ROWS = 1024;
+/** A page also ends once it holds this many bytes, so ranges of large values stay in bounds. */
+const READ_PAGE_BYTES = 8 * 1024 * 1024;
+const KEYSPACES_DB = '__keyspaces';
+
+interface Lifecycle {
+  closed: boolean;
+}
+
+/**
+ * A keyspace in an LMDB environment: one named LMDB database. Writes go through lmdb-js's write
+ * thread, which groups the writes issued in one event-loop turn into one transaction; the
+ * environment is opened without overlapping sync, so a write's promise resolves only once its
+ * transaction is flushed to disk. Conditional writes read and write inside one write transaction,
+ * which LMDB serialises across threads and processes.
+ */
+class LmdbStorage implements KvStorage {
+  constructor(
+    readonly keyspace: string,
+    private readonly db: RowDatabase,
+    private readonly clock: Clock,
+    private readonly lifecycle: Lifecycle,
+  ) {}
+
+  private checkOpen(): void {
+    if (this.lifecycle.closed) {
+      throw new StorageError('CLOSED', `keyspace ${this.keyspace} is closed`);
+    }
+  }
+
+  /** The stored row if it is live; `now` lets a caller share one clock reading. */
+  private liveRow(key: Buffer, now: number): Buffer | undefined {
+    const row = this.db.getBinary(key);
+    if (row === undefined || isExpired(expiryOfRow(row), now)) return undefined;
+    return row;
+  }
+
+  async put(pk: Uint8Array, cc: Uint8Array, value: Uint8Array): Promise<void> {
+    this.checkOpen();
+    checkKey(pk, cc);
+    checkValue(value);
+    await this.db.put(rowKey(pk, cc), encodeRow(value, 0));
+  }
+
+  async putBatch(items: readonly KvBatchItem[]): Promise<void> {
+    this.checkOpen();
+    checkBatch(items);
+    if (items.length === 0) return;
+    const rows = items.map(({ pk, cc, value }) => [rowKey(pk, cc), encodeRow(value, 0)] as const);
+    await this.db.transaction(() => {
+      for (const [key, row] of rows) this.db.putSync(key, row);
+    });
+  }
+
+  async get(pk: Uint8Array, cc: Uint8Array): Promise<Uint8Array | undefined> {
+    this.checkOpen();
+    checkKey(pk, cc);
+    const row = this.liveRow(rowKey(pk, cc), this.clock());
+    return row === undefined ? undefined : dataOfRow(row);
+  }
+
+  async getBatch(pk: Uint8Array, ccs: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    this.checkOpen();
+    for (const cc of ccs) checkKey(pk, cc);
+    const now = this.clock();
+    return ccs.map((cc) => {
+      const row = this.liveRow(rowKey(pk, cc), now);
+      return row === undefined ? undefined : dataOfRow(row);
+    });
+  }
+
+  read(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<KvEntry> {
+    this.checkOpen();
+    checkPartitionKey(pk);
+    checkRangeBound('range start', from);
+    checkRangeBound('range end', to);
+    const ccOffset = 2 + pk.length;
+    const start = rowKey(pk, from ?? new Uint8Array(0));
+    const end = to !== undefined && to.length > 0 ? rowKey(pk, to) : partitionEnd(pk);
+    return pagedRange((after, pageSize) => {
+      this.checkOpen();
+      const now = this.clock();
+      const rows: KvEntry[] = [];
+      let bytes = 0;
+      const range = this.db.getRange(
+        after === undefined
+          ? { start, end }
+          : { start: rowKey(pk, after), end, exclusiveStart: true },
+      );
+      for (const { key, value } of range) {
+        if (isExpired(expiryOfRow(value), now)) continue;
+        if (rows.length === pageSize || bytes >= READ_PAGE_BYTES) return { rows, done: false };
+        const data = dataOfRow(value);
+        bytes += data.length;
+        rows.push({ cc: key.subarray(ccOffset), value: data });
+      }
+      return { rows, done: true };
+    }, READ_PAGE_ROWS);
+  }
+
+  async insertIfNotExists(
+    pk: Uint8Array,
+    cc: Uint8Array,
+    value: Uint8Array,
+    ttlSeconds?: number,
+  ): Promise<boolean> {
+    this.checkOpen();
+    checkKey(pk, cc);
+    checkValue(value);
+    expiryOf(ttlSeconds, 0);
+    const key = rowKey(pk, cc);
+    return this.db.transaction(() => {
+      const now = this.clock();
+      if (this.liveRow(key, now) !== undefined) return false;
+      this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
+      return true;
+    });
+  }
+
+  async compareAndSwap(
+    pk: Uint8Array,
+    cc: Uint8Array,
+    expected: Uint8Array,
+    value: Uint8Array,
+    ttlSeconds?: number,
+  ): Promise<boolean> {
+    this.checkOpen();
+    checkKey(pk, cc);
+    checkValue(expected);
+    checkValue(value);
+    expiryOf(ttlSeconds, 0);
+    const key = rowKey(pk, cc);
+    return this.db.transaction(() => {
+      const now = this.clock();
+      const row = this.liveRow(key, now);
+      if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
+      this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
+      return true;
+    });
+  }
+
+  async compareAndDelete(pk: Uint8Array, cc: Uint8Array, expected: Uint8Array): Promise<boolean> {
+    this.checkOpen();
+    checkKey(pk, cc);
+    checkValue(expected);
+    const key = rowKey(pk, cc);
+    return this.db.transaction(() => {
+      const row = this.liveRow(key, this.clock());
+      if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
+      this.db.removeSync(key);
+      return true;
+    });
+  }
+
+  ttlGet(pk: Uint8Array, cc: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.get(pk, cc);
+  }
+
+  ttlRead(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<KvEntry> {
+    return this.read(pk, from, to);
+  }
+
+  async queryTtl(pk: Uint8Array, cc: Uint8Array): Promise<number | undefined> {
+    this.checkOpen();
+    checkKey(pk, cc);
+    const now = this.clock();
+    const row = this.liveRow(rowKey(pk, cc), now);
+    return row === undefined ? undefined : remainingTtl(expiryOfRow(row), now);
+  }
+}
+
+export interface LmdbStorageOptions {
+  /** The data directory; created when missing. */
+  path: string;
+  /** Time source for TTLs; tests pass a clock they can move. */
+  clock?: Clock;
+  /** How many keyspaces the environment can hold (LMDB's maxDbs). Default 1024. */
+  maxKeyspaces?: number;
+  /** The largest size the data file may grow to, in bytes (LMDB's map size). Default: grows. */
+  mapSize?: number;
+}
+
+/**
+ * The embedded default backend: one LMDB environment in a directory, a named database per
+ * keyspace. Several processes may open the same directory at once; LMDB serialises their writes.
+ */
+export class LmdbStorageProvider implements StorageProvider {
+  readonly backend = 'lmdb';
+  private readonly spaces = new Map<string, LmdbStorage>();
+  private readonly lifecycle: Lifecycle = { closed: false };
+
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly registry: Database<boolean, string>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Opens (creating when missing) the environment in `options.path`. */
+  static async open(options: LmdbStorageOptions): Promise<LmdbStorageProvider> {
+    let root: RootDatabase;
+    try {
+      mkdirSync(options.path, { recursive: true });
+      root = open({
+        path: options.path,
+        maxDbs: (options.maxKeyspaces ?? 1024) + 1,
+        // Resolve a write only once it is flushed: an acknowledged write survives a crash.
+        overlappingSync: false,
+        ...(options.mapSize === undefined ? {} : { mapSize: options.mapSize }),
+      });
+      // A write now surfaces a read-only or full file system here rather than on first use.
+      await root.put('__opened', Date.now());
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StorageError(
+        'UNAVAILABLE',
+        `cannot open the LMDB data directory ${options.path}: ${reason}`,
+        { cause: error },
+      );
+    }
+    const registry = root.openDB<boolean, string>({ name: KEYSPACES_DB });
+    return new LmdbStorageProvider(root, registry, options.clock ?? Date.now);
+  }
+
+  private checkOpen(): void {
+    if (this.lifecycle.closed) throw new StorageError('CLOSED', 'storage provider is closed');
+  }
+
+  private database(keyspace: string): RowDatabase {
+    return this.root.openDB<Buffer, Buffer>({
+      name: `ks:${keyspace}`,
+      keyEncoding: 'binary',
+      encoding: 'binary',
+    });
+  }
+
+  async open(keyspace: string): Promise<KvStorage> {
+    this.checkOpen();
+    checkKeyspaceName(keyspace);
+    let storage = this.spaces.get(keyspace);
+    if (storage === undefined) {
+      if (this.registry.get(keyspace) === undefined) await this.registry.put(keyspace, true);
+      storage = new LmdbStorage(keyspace, this.database(keyspace), this.clock, this.lifecycle);
+      this.spaces.set(keyspace, storage);
+    }
+    return storage;
+  }
+
+  async keyspaces(): Promise<string[]> {
+    this.checkOpen();
+    return [...this.registry.getKeys()].sort();
+  }
+
+  async drop(keyspace: string): Promise<void> {
+    this.checkOpen();
+    checkKeyspaceName(keyspace);
+    this.spaces.delete(keyspace);
+    await this.root.transaction(() => {
+      this.database(keyspace).clearSync();
+      this.registry.removeSync(keyspace);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.lifecycle.closed) return;
+    this.lifecycle.closed = true;
+    await this.root.close();
+  }
+}
