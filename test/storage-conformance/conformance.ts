@@ -158,13 +158,11 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
           new Uint8Array(MAX_CLUSTERING_BYTES),
           b(5),
         );
-        assert.deepEqual(
-          await ks.get(
-            new Uint8Array(MAX_PARTITION_KEY_BYTES),
-            new Uint8Array(MAX_CLUSTERING_BYTES),
-          ),
-          b(5),
+        const largestKey = await ks.get(
+          new Uint8Array(MAX_PARTITION_KEY_BYTES),
+          new Uint8Array(MAX_CLUSTERING_BYTES),
         );
+        assert.deepEqual([...(largestKey as Uint8Array)], [5]);
       });
 
       it('refuses arguments that are not bytes', async () => {
