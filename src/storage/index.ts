@@ -19,4 +19,5 @@ export {
 export { type LmdbStorageOptions, LmdbStorageProvider } from './lmdb/index.js';
 export { type MemStorageOptions, MemStorageProvider } from './mem/index.js';
 export { collect } from './paged-range.js';
+export { type PostgresStorageOptions, PostgresStorageProvider } from './postgres/index.js';
 export { StorageConfigError, StorageError, type StorageErrorCode } from './storage-error.js';

@@ -1,0 +1,1 @@
+export { type PostgresStorageOptions, PostgresStorageProvider } from './postgres-storage.js';
