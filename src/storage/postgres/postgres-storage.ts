@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import postgres from 'postgres';
 import type { Clock, KvBatchItem, KvEntry, KvStorage, StorageProvider } from '../kv-storage.js';
 import {
@@ -218,8 +219,11 @@ export interface PostgresStorageOptions {
   schema?: string;
   /** Connections in the pool. Default 10. */
   maxConnections?: number;
-  /** TLS: `true`/`'require'` to demand it, or Node TLS options (CA, client certificate). */
-  tls?: boolean | 'require' | 'prefer' | 'verify-full' | object;
+  /**
+   * TLS: `true` or `'require'` to demand it, `'verify-full'` to also check the server's name,
+   * or Node TLS options (CA, client certificate). A `sslmode` in the URL works too.
+   */
+  tls?: boolean | 'require' | 'allow' | 'prefer' | 'verify-full' | ConnectionOptions;
   /** Seconds to wait for a connection before failing. Default 10. */
   connectTimeoutSeconds?: number;
   /** Time source for TTLs; tests pass a clock they can move. */
@@ -255,7 +259,7 @@ export class PostgresStorageProvider implements StorageProvider {
         max: options.maxConnections ?? 10,
         connect_timeout: options.connectTimeoutSeconds ?? 10,
         onnotice: () => {},
-        ...(options.tls === undefined ? {} : { ssl: options.tls as postgres.Options<{}>['ssl'] }),
+        ...(options.tls === undefined ? {} : { ssl: options.tls }),
       });
     } catch (error) {
       throw unavailable(options.url, error);
