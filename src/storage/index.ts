@@ -18,6 +18,7 @@ export {
 } from './limits.js';
 export { type LmdbStorageOptions, LmdbStorageProvider } from './lmdb/index.js';
 export { type MemStorageOptions, MemStorageProvider } from './mem/index.js';
+export { openStorage, STORAGE_BACKENDS, type StorageConfig } from './open-storage.js';
 export { collect } from './paged-range.js';
 export { type PostgresStorageOptions, PostgresStorageProvider } from './postgres/index.js';
 export { StorageConfigError, StorageError, type StorageErrorCode } from './storage-error.js';
