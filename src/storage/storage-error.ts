@@ -44,3 +44,13 @@ export class StorageConfigError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * Rethrows a backend's own failure (a lost connection, a full disk) as a StorageError, so callers
+ * handle one error type and answer 503; StorageErrors pass through unchanged.
+ */
+export function storageFailure(error: unknown): never {
+  if (error instanceof StorageError) throw error;
+  const reason = error instanceof Error ? error.message || error.name : String(error);
+  throw new StorageError('UNAVAILABLE', `storage failed: ${reason}`, { cause: error });
+}

@@ -519,6 +519,16 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         await provider.drop(otherName);
       });
 
+      it('refuses calls on a keyspace after it is dropped', async () => {
+        const name = `${keyspace}_dropped`;
+        const doomed = await provider.open(name);
+        await doomed.put(b(1), b(1), b(1));
+        await provider.drop(name);
+        await rejectsWith(doomed.get(b(1), b(1)), 'CLOSED');
+        await rejectsWith(doomed.put(b(1), b(1), b(1)), 'CLOSED');
+        assert.ok(!(await provider.keyspaces()).includes(name));
+      });
+
       it('opens the same keyspace twice as one', async () => {
         const again = await provider.open(keyspace);
         const pk = freshPk();

@@ -14,7 +14,7 @@ import {
   remainingTtl,
 } from '../limits.js';
 import { pagedRange } from '../paged-range.js';
-import { StorageError } from '../storage-error.js';
+import { StorageError, storageFailure } from '../storage-error.js';
 import { dataOfRow, encodeRow, expiryOfRow, partitionEnd, rowKey } from './row-codec.js';
 
 type RowDatabase = Database<Buffer, Buffer>;
@@ -24,10 +24,6 @@ const READ_PAGE_ROWS = 1024;
 const READ_PAGE_BYTES = 8 * 1024 * 1024;
 const KEYSPACES_DB = '__keyspaces';
 
-interface Lifecycle {
-  closed: boolean;
-}
-
 /**
  * A keyspace in an LMDB environment: one named LMDB database. Writes go through lmdb-js's write
  * thread, which groups the writes issued in one event-loop turn into one transaction; the
@@ -36,15 +32,16 @@ interface Lifecycle {
  * which LMDB serialises across threads and processes.
  */
 class LmdbStorage implements KvStorage {
+  /** Set when the keyspace is dropped or its provider closed. */
+  closed = false;
   constructor(
     readonly keyspace: string,
     private readonly db: RowDatabase,
     private readonly clock: Clock,
-    private readonly lifecycle: Lifecycle,
   ) {}
 
   private checkOpen(): void {
-    if (this.lifecycle.closed) {
+    if (this.closed) {
       throw new StorageError('CLOSED', `keyspace ${this.keyspace} is closed`);
     }
   }
@@ -60,7 +57,7 @@ class LmdbStorage implements KvStorage {
     this.checkOpen();
     checkKey(pk, cc);
     checkValue(value);
-    await this.db.put(rowKey(pk, cc), encodeRow(value, 0));
+    await this.db.put(rowKey(pk, cc), encodeRow(value, 0)).catch(storageFailure);
   }
 
   async putBatch(items: readonly KvBatchItem[]): Promise<void> {
@@ -68,9 +65,11 @@ class LmdbStorage implements KvStorage {
     checkBatch(items);
     if (items.length === 0) return;
     const rows = items.map(({ pk, cc, value }) => [rowKey(pk, cc), encodeRow(value, 0)] as const);
-    await this.db.transaction(() => {
-      for (const [key, row] of rows) this.db.putSync(key, row);
-    });
+    await this.db
+      .transaction(() => {
+        for (const [key, row] of rows) this.db.putSync(key, row);
+      })
+      .catch(storageFailure);
   }
 
   async get(pk: Uint8Array, cc: Uint8Array): Promise<Uint8Array | undefined> {
@@ -130,12 +129,14 @@ class LmdbStorage implements KvStorage {
     checkValue(value);
     expiryOf(ttlSeconds, 0);
     const key = rowKey(pk, cc);
-    return this.db.transaction(() => {
-      const now = this.clock();
-      if (this.liveRow(key, now) !== undefined) return false;
-      this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
-      return true;
-    });
+    return this.db
+      .transaction(() => {
+        const now = this.clock();
+        if (this.liveRow(key, now) !== undefined) return false;
+        this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
+        return true;
+      })
+      .catch(storageFailure);
   }
 
   async compareAndSwap(
@@ -151,13 +152,15 @@ class LmdbStorage implements KvStorage {
     checkValue(value);
     expiryOf(ttlSeconds, 0);
     const key = rowKey(pk, cc);
-    return this.db.transaction(() => {
-      const now = this.clock();
-      const row = this.liveRow(key, now);
-      if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
-      this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
-      return true;
-    });
+    return this.db
+      .transaction(() => {
+        const now = this.clock();
+        const row = this.liveRow(key, now);
+        if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
+        this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
+        return true;
+      })
+      .catch(storageFailure);
   }
 
   async compareAndDelete(pk: Uint8Array, cc: Uint8Array, expected: Uint8Array): Promise<boolean> {
@@ -165,12 +168,14 @@ class LmdbStorage implements KvStorage {
     checkKey(pk, cc);
     checkValue(expected);
     const key = rowKey(pk, cc);
-    return this.db.transaction(() => {
-      const row = this.liveRow(key, this.clock());
-      if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
-      this.db.removeSync(key);
-      return true;
-    });
+    return this.db
+      .transaction(() => {
+        const row = this.liveRow(key, this.clock());
+        if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
+        this.db.removeSync(key);
+        return true;
+      })
+      .catch(storageFailure);
   }
 
   ttlGet(pk: Uint8Array, cc: Uint8Array): Promise<Uint8Array | undefined> {
@@ -208,7 +213,7 @@ export interface LmdbStorageOptions {
 export class LmdbStorageProvider implements StorageProvider {
   readonly backend = 'lmdb';
   private readonly spaces = new Map<string, LmdbStorage>();
-  private readonly lifecycle: Lifecycle = { closed: false };
+  private closed = false;
 
   private constructor(
     private readonly root: RootDatabase,
@@ -243,7 +248,7 @@ export class LmdbStorageProvider implements StorageProvider {
   }
 
   private checkOpen(): void {
-    if (this.lifecycle.closed) throw new StorageError('CLOSED', 'storage provider is closed');
+    if (this.closed) throw new StorageError('CLOSED', 'storage provider is closed');
   }
 
   private database(keyspace: string): RowDatabase {
@@ -260,7 +265,7 @@ export class LmdbStorageProvider implements StorageProvider {
     let storage = this.spaces.get(keyspace);
     if (storage === undefined) {
       if (this.registry.get(keyspace) === undefined) await this.registry.put(keyspace, true);
-      storage = new LmdbStorage(keyspace, this.database(keyspace), this.clock, this.lifecycle);
+      storage = new LmdbStorage(keyspace, this.database(keyspace), this.clock);
       this.spaces.set(keyspace, storage);
     }
     return storage;
@@ -274,16 +279,19 @@ export class LmdbStorageProvider implements StorageProvider {
   async drop(keyspace: string): Promise<void> {
     this.checkOpen();
     checkKeyspaceName(keyspace);
+    const storage = this.spaces.get(keyspace);
+    if (storage !== undefined) storage.closed = true;
     this.spaces.delete(keyspace);
     await this.root.transaction(() => {
-      this.database(keyspace).clearSync();
+      this.database(keyspace).dropSync();
       this.registry.removeSync(keyspace);
     });
   }
 
   async close(): Promise<void> {
-    if (this.lifecycle.closed) return;
-    this.lifecycle.closed = true;
+    if (this.closed) return;
+    this.closed = true;
+    for (const storage of this.spaces.values()) storage.closed = true;
     await this.root.close();
   }
 }

@@ -12,16 +12,12 @@ import {
   remainingTtl,
 } from '../limits.js';
 import { pagedRange } from '../paged-range.js';
-import { StorageError } from '../storage-error.js';
+import { StorageError, storageFailure } from '../storage-error.js';
 
 type Sql = postgres.Sql;
 
 const BYTEA_OID = 17;
 const READ_PAGE_ROWS = 1024;
-
-interface Lifecycle {
-  closed: boolean;
-}
 
 /** postgres.js answers bigint columns as strings; our expiry times fit a double exactly. */
 const expiryOfRow = (row: postgres.Row) => Number(row.expires_at);
@@ -36,6 +32,8 @@ const expiryOfRow = (row: postgres.Row) => Number(row.expires_at);
  * callers on any number of connections or nodes race safely: exactly one wins.
  */
 class PostgresStorage implements KvStorage {
+  /** Set when the keyspace is dropped or its provider closed. */
+  closed = false;
   private readonly table: postgres.Helper<string>;
 
   constructor(
@@ -43,13 +41,12 @@ class PostgresStorage implements KvStorage {
     private readonly sql: Sql,
     schema: string,
     private readonly clock: Clock,
-    private readonly lifecycle: Lifecycle,
   ) {
     this.table = sql(`${schema}.${tableOf(keyspace)}`);
   }
 
   private checkOpen(): void {
-    if (this.lifecycle.closed) {
+    if (this.closed) {
       throw new StorageError('CLOSED', `keyspace ${this.keyspace} is closed`);
     }
   }
@@ -60,7 +57,9 @@ class PostgresStorage implements KvStorage {
     checkValue(value);
     await this.sql`
       insert into ${this.table} (pk, cc, value, expires_at) values (${pk}, ${cc}, ${value}, 0)
-      on conflict (pk, cc) do update set value = excluded.value, expires_at = 0`;
+      on conflict (pk, cc) do update set value = excluded.value, expires_at = 0`.catch(
+      storageFailure,
+    );
   }
 
   async putBatch(items: readonly KvBatchItem[]): Promise<void> {
@@ -79,7 +78,9 @@ class PostgresStorage implements KvStorage {
       select pk, cc, value, 0
       from unnest(${column((r) => r.pk)}, ${column((r) => r.cc)}, ${column((r) => r.value)})
         as batch(pk, cc, value)
-      on conflict (pk, cc) do update set value = excluded.value, expires_at = 0`;
+      on conflict (pk, cc) do update set value = excluded.value, expires_at = 0`.catch(
+      storageFailure,
+    );
   }
 
   async get(pk: Uint8Array, cc: Uint8Array): Promise<Uint8Array | undefined> {
@@ -87,7 +88,9 @@ class PostgresStorage implements KvStorage {
     checkKey(pk, cc);
     const [row] = await this.sql`
       select value from ${this.table}
-      where pk = ${pk} and cc = ${cc} and (expires_at = 0 or expires_at > ${this.clock()})`;
+      where pk = ${pk} and cc = ${cc} and (expires_at = 0 or expires_at > ${this.clock()})`.catch(
+      storageFailure,
+    );
     return row?.value as Buffer | undefined;
   }
 
@@ -98,7 +101,7 @@ class PostgresStorage implements KvStorage {
     const rows = await this.sql`
       select cc, value from ${this.table}
       where pk = ${pk} and cc = any(${this.sql.array(ccs as unknown as Buffer[], BYTEA_OID)})
-        and (expires_at = 0 or expires_at > ${this.clock()})`;
+        and (expires_at = 0 or expires_at > ${this.clock()})`.catch(storageFailure);
     const found = new Map<string, Buffer>();
     for (const row of rows) found.set((row.cc as Buffer).toString('hex'), row.value as Buffer);
     return ccs.map((cc) => found.get(Buffer.from(cc).toString('hex')));
@@ -123,7 +126,7 @@ class PostgresStorage implements KvStorage {
         select cc, value from ${this.table}
         where pk = ${pk} ${startClause} ${endClause}
           and (expires_at = 0 or expires_at > ${this.clock()})
-        order by cc limit ${pageSize}`;
+        order by cc limit ${pageSize}`.catch(storageFailure);
       return {
         rows: rows as unknown as KvEntry[],
         done: rows.length < pageSize,
@@ -148,7 +151,7 @@ class PostgresStorage implements KvStorage {
       values (${pk}, ${cc}, ${value}, ${expiresAt})
       on conflict (pk, cc) do update set value = excluded.value, expires_at = excluded.expires_at
         where row.expires_at <> 0 and row.expires_at <= ${now}
-      returning 1`;
+      returning 1`.catch(storageFailure);
     return rows.length === 1;
   }
 
@@ -169,7 +172,7 @@ class PostgresStorage implements KvStorage {
       update ${this.table} set value = ${value}, expires_at = ${expiresAt}
       where pk = ${pk} and cc = ${cc} and value = ${expected}
         and (expires_at = 0 or expires_at > ${now})
-      returning 1`;
+      returning 1`.catch(storageFailure);
     return rows.length === 1;
   }
 
@@ -181,7 +184,7 @@ class PostgresStorage implements KvStorage {
       delete from ${this.table}
       where pk = ${pk} and cc = ${cc} and value = ${expected}
         and (expires_at = 0 or expires_at > ${this.clock()})
-      returning 1`;
+      returning 1`.catch(storageFailure);
     return rows.length === 1;
   }
 
@@ -199,7 +202,9 @@ class PostgresStorage implements KvStorage {
     const now = this.clock();
     const [row] = await this.sql`
       select expires_at from ${this.table}
-      where pk = ${pk} and cc = ${cc} and (expires_at = 0 or expires_at > ${now})`;
+      where pk = ${pk} and cc = ${cc} and (expires_at = 0 or expires_at > ${now})`.catch(
+      storageFailure,
+    );
     return row === undefined ? undefined : remainingTtl(expiryOfRow(row), now);
   }
 }
@@ -239,7 +244,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 export class PostgresStorageProvider implements StorageProvider {
   readonly backend = 'postgres';
   private readonly spaces = new Map<string, PostgresStorage>();
-  private readonly lifecycle: Lifecycle = { closed: false };
+  private closed = false;
 
   private constructor(
     private readonly sql: Sql,
@@ -277,7 +282,7 @@ export class PostgresStorageProvider implements StorageProvider {
   }
 
   private checkOpen(): void {
-    if (this.lifecycle.closed) throw new StorageError('CLOSED', 'storage provider is closed');
+    if (this.closed) throw new StorageError('CLOSED', 'storage provider is closed');
   }
 
   async open(keyspace: string): Promise<KvStorage> {
@@ -298,7 +303,7 @@ export class PostgresStorageProvider implements StorageProvider {
             primary key (pk, cc)
           )`;
       });
-      storage = new PostgresStorage(keyspace, this.sql, this.schema, this.clock, this.lifecycle);
+      storage = new PostgresStorage(keyspace, this.sql, this.schema, this.clock);
       this.spaces.set(keyspace, storage);
     }
     return storage;
@@ -315,13 +320,16 @@ export class PostgresStorageProvider implements StorageProvider {
   async drop(keyspace: string): Promise<void> {
     this.checkOpen();
     checkKeyspaceName(keyspace);
+    const storage = this.spaces.get(keyspace);
+    if (storage !== undefined) storage.closed = true;
     this.spaces.delete(keyspace);
     await this.sql`drop table if exists ${this.sql(`${this.schema}.${tableOf(keyspace)}`)}`;
   }
 
   async close(): Promise<void> {
-    if (this.lifecycle.closed) return;
-    this.lifecycle.closed = true;
+    if (this.closed) return;
+    this.closed = true;
+    for (const storage of this.spaces.values()) storage.closed = true;
     await this.sql.end({ timeout: 5 });
   }
 }
