@@ -86,6 +86,13 @@ export interface KvStorage {
   ttlRead(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<KvEntry>;
 
   /**
+   * Deletes rows whose TTL has passed, up to `limit` of them, and resolves how many it deleted.
+   * Reads already hide such rows; this only reclaims their space. Call it periodically, and again
+   * while it returns `limit`.
+   */
+  purgeExpired(limit?: number): Promise<number>;
+
+  /**
    * The row's remaining time to live in whole seconds (rounded up), 0 when it has no TTL, or
    * `undefined` when it is absent or expired.
    */

@@ -11,6 +11,8 @@ export const MAX_VALUE_BYTES = 4 * 1024 * 1024;
 /** Ten years: far beyond any lease or temporary row, small enough to stay exact in every backend. */
 export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 export const MAX_BATCH_ITEMS = 100_000;
+/** How many expired rows one `purgeExpired` call deletes unless told otherwise. */
+export const DEFAULT_PURGE_LIMIT = 10_000;
 
 /** Keyspace names are safe as file, table and Cassandra keyspace names on every backend. */
 export const KEYSPACE_NAME_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
@@ -110,3 +112,12 @@ export function checkBatch(
 }
 
 export const EMPTY = new Uint8Array(0);
+
+export function checkPurgeLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new StorageError(
+      'INVALID_ARGUMENT',
+      `purge limit must be a positive integer, got ${limit}`,
+    );
+  }
+}

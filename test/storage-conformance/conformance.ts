@@ -485,6 +485,34 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         assert.equal(await ks.queryTtl(pk, b(3)), undefined);
       });
 
+      it('purges expired rows, and only those', async () => {
+        const space = await provider.open(`${keyspace}_purge`);
+        try {
+          const pk = freshPk();
+          await space.put(pk, b(0), text('forever'));
+          for (let i = 1; i <= 5; i++) await space.insertIfNotExists(pk, b(i), text('short'), 10);
+          await space.insertIfNotExists(pk, b(6), text('long'), 100);
+          // Overwritten or refreshed rows must survive their old expiry.
+          await space.put(pk, b(1), text('made permanent'));
+          await space.compareAndSwap(pk, b(2), text('short'), text('refreshed'), 100);
+          assert.equal(await space.purgeExpired(), 0);
+          clock.advanceSeconds(10);
+          assert.equal(await space.purgeExpired(2), 2);
+          assert.equal(await space.purgeExpired(), 1);
+          assert.equal(await space.purgeExpired(), 0);
+          assert.deepEqual(
+            (await collect(space.read(pk))).map((r) => str(r.value)),
+            ['forever', 'made permanent', 'refreshed', 'long'],
+          );
+          clock.advanceSeconds(90);
+          assert.equal(await space.purgeExpired(), 2);
+          assert.equal(await space.insertIfNotExists(pk, b(6), text('again'), 5), true);
+          await rejectsWith(space.purgeExpired(0), 'INVALID_ARGUMENT');
+        } finally {
+          await provider.drop(`${keyspace}_purge`);
+        }
+      });
+
       it('refuses invalid TTLs', async () => {
         const pk = freshPk();
         for (const ttl of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 1e12]) {

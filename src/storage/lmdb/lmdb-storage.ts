@@ -7,15 +7,27 @@ import {
   checkKey,
   checkKeyspaceName,
   checkPartitionKey,
+  checkPurgeLimit,
   checkRangeBound,
   checkValue,
+  DEFAULT_PURGE_LIMIT,
   expiryOf,
   isExpired,
   remainingTtl,
 } from '../limits.js';
 import { pagedRange } from '../paged-range.js';
 import { StorageError, storageFailure } from '../storage-error.js';
-import { dataOfRow, encodeRow, expiryOfRow, partitionEnd, rowKey } from './row-codec.js';
+import {
+  dataOfRow,
+  EXPIRY_MARK,
+  encodeRow,
+  expiryKey,
+  expiryOfKey,
+  expiryOfRow,
+  partitionEnd,
+  rowKey,
+  rowKeyOfExpiryKey,
+} from './row-codec.js';
 
 type RowDatabase = Database<Buffer, Buffer>;
 
@@ -37,8 +49,16 @@ class LmdbStorage implements KvStorage {
   constructor(
     readonly keyspace: string,
     private readonly db: RowDatabase,
+    /** Expiry index: `expiryKey(expiresAt, rowKey)` for every TTL write, so purging is cheap. */
+    private readonly expiry: RowDatabase,
     private readonly clock: Clock,
   ) {}
+
+  /** Writes a row inside a write transaction, indexing its expiry when it has one. */
+  private writeRow(key: Buffer, value: Uint8Array, expiresAt: number): void {
+    this.db.putSync(key, encodeRow(value, expiresAt));
+    if (expiresAt !== 0) this.expiry.putSync(expiryKey(expiresAt, key), EXPIRY_MARK);
+  }
 
   private checkOpen(): void {
     if (this.closed) {
@@ -133,7 +153,7 @@ class LmdbStorage implements KvStorage {
       .transaction(() => {
         const now = this.clock();
         if (this.liveRow(key, now) !== undefined) return false;
-        this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
+        this.writeRow(key, value, expiryOf(ttlSeconds, now));
         return true;
       })
       .catch(storageFailure);
@@ -157,7 +177,7 @@ class LmdbStorage implements KvStorage {
         const now = this.clock();
         const row = this.liveRow(key, now);
         if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
-        this.db.putSync(key, encodeRow(value, expiryOf(ttlSeconds, now)));
+        this.writeRow(key, value, expiryOf(ttlSeconds, now));
         return true;
       })
       .catch(storageFailure);
@@ -186,6 +206,37 @@ class LmdbStorage implements KvStorage {
     return this.read(pk, from, to);
   }
 
+  async purgeExpired(limit = DEFAULT_PURGE_LIMIT): Promise<number> {
+    this.checkOpen();
+    checkPurgeLimit(limit);
+    return this.db
+      .transaction(() => {
+        const now = this.clock();
+        let purged = 0;
+        for (;;) {
+          // Collect first: deleting under an open cursor is not safe.
+          const due: Buffer[] = [];
+          for (const key of this.expiry.getKeys({ limit: limit - purged })) {
+            if (expiryOfKey(key) > now) break;
+            due.push(key);
+          }
+          for (const key of due) {
+            // Index entries go stale when a row is overwritten; only a row that still carries
+            // this expiry is deleted.
+            const rowKey = rowKeyOfExpiryKey(key);
+            const row = this.db.getBinary(rowKey);
+            if (row !== undefined && expiryOfRow(row) === expiryOfKey(key)) {
+              this.db.removeSync(rowKey);
+              purged++;
+            }
+            this.expiry.removeSync(key);
+          }
+          if (due.length === 0 || purged >= limit) return purged;
+        }
+      })
+      .catch(storageFailure);
+  }
+
   async queryTtl(pk: Uint8Array, cc: Uint8Array): Promise<number | undefined> {
     this.checkOpen();
     checkKey(pk, cc);
@@ -194,6 +245,9 @@ class LmdbStorage implements KvStorage {
     return row === undefined ? undefined : remainingTtl(expiryOfRow(row), now);
   }
 }
+
+const rowsDbOf = (keyspace: string) => `ks:${keyspace}`;
+const expiryDbOf = (keyspace: string) => `ttl:${keyspace}`;
 
 export interface LmdbStorageOptions {
   /** The data directory; created when missing. */
@@ -228,7 +282,7 @@ export class LmdbStorageProvider implements StorageProvider {
       mkdirSync(options.path, { recursive: true });
       root = open({
         path: options.path,
-        maxDbs: (options.maxKeyspaces ?? 1024) + 1,
+        maxDbs: 2 * (options.maxKeyspaces ?? 1024) + 1,
         // Resolve a write only once it is flushed: an acknowledged write survives a crash.
         overlappingSync: false,
         ...(options.mapSize === undefined ? {} : { mapSize: options.mapSize }),
@@ -251,12 +305,8 @@ export class LmdbStorageProvider implements StorageProvider {
     if (this.closed) throw new StorageError('CLOSED', 'storage provider is closed');
   }
 
-  private database(keyspace: string): RowDatabase {
-    return this.root.openDB<Buffer, Buffer>({
-      name: `ks:${keyspace}`,
-      keyEncoding: 'binary',
-      encoding: 'binary',
-    });
+  private database(name: string): RowDatabase {
+    return this.root.openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' });
   }
 
   async open(keyspace: string): Promise<KvStorage> {
@@ -265,7 +315,12 @@ export class LmdbStorageProvider implements StorageProvider {
     let storage = this.spaces.get(keyspace);
     if (storage === undefined) {
       if (this.registry.get(keyspace) === undefined) await this.registry.put(keyspace, true);
-      storage = new LmdbStorage(keyspace, this.database(keyspace), this.clock);
+      storage = new LmdbStorage(
+        keyspace,
+        this.database(rowsDbOf(keyspace)),
+        this.database(expiryDbOf(keyspace)),
+        this.clock,
+      );
       this.spaces.set(keyspace, storage);
     }
     return storage;
@@ -283,7 +338,8 @@ export class LmdbStorageProvider implements StorageProvider {
     if (storage !== undefined) storage.closed = true;
     this.spaces.delete(keyspace);
     await this.root.transaction(() => {
-      this.database(keyspace).dropSync();
+      this.database(rowsDbOf(keyspace)).dropSync();
+      this.database(expiryDbOf(keyspace)).dropSync();
       this.registry.removeSync(keyspace);
     });
   }

@@ -5,6 +5,9 @@
  * partitions apart when one partition key is a prefix of another, and since it is fixed within a
  * partition, LMDB's byte order of keys is the byte order of clustering bytes.
  *
+ * Expiry index key: the expiry time (ms, f64 big-endian, which sorts like the number for the
+ * positive times used here), then the row key.
+ *
  * Value: a header byte, 0 = no TTL, 1 = TTL followed by the expiry time (ms, f64 big-endian),
  * then the data. The header also keeps an empty value distinct from a missing row.
  */
@@ -56,3 +59,21 @@ export function expiryOfRow(row: Buffer): number {
 export function dataOfRow(row: Buffer): Buffer {
   return row.subarray(row[0] === WITH_TTL ? TTL_HEADER : 1);
 }
+
+export function expiryKey(expiresAt: number, rowKey: Buffer): Buffer {
+  const key = Buffer.allocUnsafe(8 + rowKey.length);
+  key.writeDoubleBE(expiresAt, 0);
+  rowKey.copy(key, 8);
+  return key;
+}
+
+export function expiryOfKey(expiryKey: Buffer): number {
+  return expiryKey.readDoubleBE(0);
+}
+
+export function rowKeyOfExpiryKey(expiryKey: Buffer): Buffer {
+  return expiryKey.subarray(8);
+}
+
+/** The expiry index needs keys only; LMDB still wants a value. */
+export const EXPIRY_MARK = Buffer.from([1]);

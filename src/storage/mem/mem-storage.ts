@@ -5,8 +5,10 @@ import {
   checkKey,
   checkKeyspaceName,
   checkPartitionKey,
+  checkPurgeLimit,
   checkRangeBound,
   checkValue,
+  DEFAULT_PURGE_LIMIT,
   EMPTY,
   expiryOf,
   isExpired,
@@ -203,6 +205,22 @@ class MemStorage implements KvStorage {
 
   ttlRead(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<KvEntry> {
     return this.read(pk, from, to);
+  }
+
+  async purgeExpired(limit = DEFAULT_PURGE_LIMIT): Promise<number> {
+    this.checkOpen();
+    checkPurgeLimit(limit);
+    const now = this.clock();
+    let purged = 0;
+    for (const rows of this.partitions.values()) {
+      for (let at = rows.length - 1; at >= 0 && purged < limit; at--) {
+        if (isExpired((rows[at] as Row).expiresAt, now)) {
+          rows.splice(at, 1);
+          purged++;
+        }
+      }
+    }
+    return purged;
   }
 
   async queryTtl(pk: Uint8Array, cc: Uint8Array): Promise<number | undefined> {

@@ -6,8 +6,10 @@ import {
   checkKey,
   checkKeyspaceName,
   checkPartitionKey,
+  checkPurgeLimit,
   checkRangeBound,
   checkValue,
+  DEFAULT_PURGE_LIMIT,
   expiryOf,
   remainingTtl,
 } from '../limits.js';
@@ -196,6 +198,18 @@ class PostgresStorage implements KvStorage {
     return this.read(pk, from, to);
   }
 
+  async purgeExpired(limit = DEFAULT_PURGE_LIMIT): Promise<number> {
+    this.checkOpen();
+    checkPurgeLimit(limit);
+    // The partial index on expires_at finds the candidates without scanning live rows.
+    const rows = await this.sql`
+      delete from ${this.table} where ctid = any(array(
+        select ctid from ${this.table}
+        where expires_at <> 0 and expires_at <= ${this.clock()} limit ${limit}))
+      returning 1`.catch(storageFailure);
+    return rows.length;
+  }
+
   async queryTtl(pk: Uint8Array, cc: Uint8Array): Promise<number | undefined> {
     this.checkOpen();
     checkKey(pk, cc);
@@ -302,6 +316,9 @@ export class PostgresStorageProvider implements StorageProvider {
             expires_at bigint not null default 0,
             primary key (pk, cc)
           )`;
+        await tx`
+          create index if not exists ${tx(`${tableOf(keyspace)}_expiry`)}
+          on ${table} (expires_at) where expires_at <> 0`;
       });
       storage = new PostgresStorage(keyspace, this.sql, this.schema, this.clock);
       this.spaces.set(keyspace, storage);
