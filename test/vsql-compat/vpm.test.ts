@@ -1,0 +1,51 @@
+// `vpm compile <dir>` on the reference's vpm test data (reference-tests.md §6.2).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { main } from '../../src/cli/vpm/main.js';
+import { corpusRoot, corpusSkipReason } from './corpus.js';
+
+function run(dir: string): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const o = process.stdout.write.bind(process.stdout);
+  const e = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { code: main(['compile', join(corpusRoot, 'cmd/vpm/testdata', dir)]), out, err };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+describe('vpm compile', { skip: corpusSkipReason() }, () => {
+  test('a valid application prints a one-line summary and exits 0', () => {
+    const r = run('myapp/app');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^application APP: 4 packages, .* workspaces, .* tables/);
+  });
+  test('a library folder compiles on its own', () => {
+    assert.equal(run('myapp/mypkg2').code, 0);
+  });
+  test('errors are printed with positions and exit 1', () => {
+    const a = run('myapperr/mypkg1');
+    assert.equal(a.code, 1);
+    assert.match(a.err, /schema1\.vsql:6:25/);
+    assert.match(run('myapperr/mypkg2').err, /schema1\.vsql:6:25/);
+    assert.match(
+      run('myapperr/app').err,
+      /schema4\.vsql:5:1: local package name reg was redeclared as registry/,
+    );
+  });
+  test('bad arguments exit 2', () => {
+    assert.equal(main([]), 2);
+  });
+});
