@@ -7,7 +7,10 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
-/** A copy that owns its memory, so that neither side can change the other's bytes. */
+/**
+ * A copy that owns its memory, so that neither side can change the other's bytes. (The typed
+ * array constructor copies; `slice` on a Buffer takes a slow path.)
+ */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
-  return Uint8Array.prototype.slice.call(bytes);
+  return new Uint8Array(bytes);
 }

@@ -16,48 +16,61 @@ export type FetchPage = (
 ) => RangePage | Promise<RangePage>;
 
 /**
- * A range read as an async iterable that fetches one page at a time (keyset pagination), so a
- * range of any length streams in bounded memory and holds no transaction or connection while the
- * consumer is busy. Every backend reads ranges through this one mechanism.
- *
- * The iterator is written by hand rather than as an async generator: a buffered row costs one
- * resolved promise, which keeps our layer near the raw driver's speed on long ranges.
+ * A range read as pages (keyset pagination): each page is fetched after the last key of the one
+ * before, so a range of any length streams in bounded memory and holds no transaction or
+ * connection while the consumer is busy. Every backend reads ranges through this one mechanism.
  */
-export function pagedRange(fetchPage: FetchPage, pageSize: number): AsyncIterable<KvEntry> {
+export async function* pagesOf(
+  fetchPage: FetchPage,
+  pageSize: number,
+): AsyncGenerator<readonly KvEntry[], void, undefined> {
+  let after: Uint8Array | undefined;
+  for (;;) {
+    const { rows, done } = await fetchPage(after, pageSize);
+    if (rows.length > 0) yield rows;
+    if (done || rows.length === 0) return;
+    after = (rows[rows.length - 1] as KvEntry).cc;
+  }
+}
+
+/**
+ * The rows of a paged range one at a time. Written by hand rather than as an async generator: a
+ * buffered row costs one resolved promise, half of what a generator's `yield` costs.
+ */
+export function rowsOf(pages: AsyncIterable<readonly KvEntry[]>): AsyncIterable<KvEntry> {
   return {
     [Symbol.asyncIterator](): AsyncIterator<KvEntry> {
+      const pageIterator = pages[Symbol.asyncIterator]();
       let page: readonly KvEntry[] = [];
       let index = 0;
-      let last = false;
-      let started = false;
-
+      let finished = false;
       const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-      async function fetchNext(): Promise<IteratorResult<KvEntry>> {
-        const after = started ? page[page.length - 1]?.cc : undefined;
-        started = true;
-        const fetched = await fetchPage(after, pageSize);
-        page = fetched.rows;
+      async function nextPage(): Promise<IteratorResult<KvEntry>> {
+        const fetched = await pageIterator.next();
+        if (fetched.done === true) {
+          finished = true;
+          return done;
+        }
+        page = fetched.value;
         index = 0;
-        last = fetched.done;
         return next();
       }
 
       function next(): Promise<IteratorResult<KvEntry>> {
         if (index < page.length) {
-          const value = page[index++] as KvEntry;
-          return Promise.resolve({ done: false, value });
+          return Promise.resolve({ done: false, value: page[index++] as KvEntry });
         }
-        if (last) return Promise.resolve(done);
-        return fetchNext();
+        return finished ? Promise.resolve(done) : nextPage();
       }
 
       return {
         next,
-        return(): Promise<IteratorResult<KvEntry>> {
-          last = true;
+        async return(): Promise<IteratorResult<KvEntry>> {
+          finished = true;
           page = [];
-          return Promise.resolve(done);
+          await pageIterator.return?.();
+          return done;
         },
       };
     },

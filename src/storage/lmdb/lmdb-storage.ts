@@ -11,54 +11,54 @@ import {
   checkRangeBound,
   checkValue,
   DEFAULT_PURGE_LIMIT,
-  expiryOf,
+  expiryOf as expiryAfter,
   isExpired,
   remainingTtl,
 } from '../limits.js';
-import { pagedRange } from '../paged-range.js';
+import { pagesOf, rowsOf } from '../paged-range.js';
 import { StorageError, storageFailure } from '../storage-error.js';
 import {
-  dataOfRow,
+  dataOf,
   EXPIRY_MARK,
+  encodedRowKey,
   encodeRow,
   expiryKey,
+  expiryOf,
   expiryOfKey,
-  expiryOfRow,
-  partitionEnd,
-  rowKey,
+  PartitionEnd,
+  type RowKey,
   rowKeyOfExpiryKey,
+  type StoredRow,
+  TtlRow,
 } from './row-codec.js';
+import { RowTable } from './row-table.js';
 
-type RowDatabase = Database<Buffer, Buffer>;
+type BinaryDatabase = Database<Buffer, Buffer>;
 
 const READ_PAGE_ROWS = 1024;
 /** A page also ends once it holds this many bytes, so ranges of large values stay in bounds. */
 const READ_PAGE_BYTES = 8 * 1024 * 1024;
 const KEYSPACES_DB = '__keyspaces';
+const EMPTY_CC = new Uint8Array(0);
 
 /**
- * A keyspace in an LMDB environment: one named LMDB database. Writes go through lmdb-js's write
- * thread, which groups the writes issued in one event-loop turn into one transaction; the
- * environment is opened without overlapping sync, so a write's promise resolves only once its
- * transaction is flushed to disk. Conditional writes read and write inside one write transaction,
- * which LMDB serialises across threads and processes.
+ * A keyspace in an LMDB environment: a named database of rows, and one of row expiries. Writes
+ * go through lmdb-js's write thread, which groups the writes issued in one event-loop turn into
+ * one transaction; the environment is opened without overlapping sync, so a write's promise
+ * resolves only once its transaction is flushed to disk. Conditional writes read and write inside
+ * one write transaction, which LMDB serialises across threads and processes.
  */
 class LmdbStorage implements KvStorage {
   /** Set when the keyspace is dropped or its provider closed. */
   closed = false;
+
   constructor(
     readonly keyspace: string,
-    private readonly db: RowDatabase,
+    private readonly rows: RowTable,
     /** Expiry index: `expiryKey(expiresAt, rowKey)` for every TTL write, so purging is cheap. */
-    private readonly expiry: RowDatabase,
+    private readonly expiry: BinaryDatabase,
     private readonly clock: Clock,
   ) {}
-
-  /** Writes a row inside a write transaction, indexing its expiry when it has one. */
-  private writeRow(key: Buffer, value: Uint8Array, expiresAt: number): void {
-    this.db.putSync(key, encodeRow(value, expiresAt));
-    if (expiresAt !== 0) this.expiry.putSync(expiryKey(expiresAt, key), EXPIRY_MARK);
-  }
 
   private checkOpen(): void {
     if (this.closed) {
@@ -66,28 +66,36 @@ class LmdbStorage implements KvStorage {
     }
   }
 
-  /** The stored row if it is live; `now` lets a caller share one clock reading. */
-  private liveRow(key: Buffer, now: number): Buffer | undefined {
-    const row = this.db.getBinary(key);
-    if (row === undefined || isExpired(expiryOfRow(row), now)) return undefined;
+  /** The stored row if it is live. The clock is read only for rows with a TTL (hot path). */
+  private liveRow(key: RowKey | Uint8Array, now?: number): StoredRow | undefined {
+    const row = this.rows.get(key);
+    if (row instanceof TtlRow && isExpired(row.expiresAt, now ?? this.clock())) return undefined;
     return row;
+  }
+
+  /** Writes a row inside a write transaction, indexing its expiry when it has one. */
+  private writeRow(key: RowKey, value: Uint8Array, expiresAt: number): void {
+    this.rows.putSync(key, encodeRow(value, expiresAt));
+    if (expiresAt !== 0) {
+      this.expiry.putSync(expiryKey(expiresAt, encodedRowKey(key.pk, key.cc)), EXPIRY_MARK);
+    }
   }
 
   async put(pk: Uint8Array, cc: Uint8Array, value: Uint8Array): Promise<void> {
     this.checkOpen();
     checkKey(pk, cc);
     checkValue(value);
-    await this.db.put(rowKey(pk, cc), encodeRow(value, 0)).catch(storageFailure);
+    await this.rows.put({ pk, cc }, encodeRow(value, 0)).catch(storageFailure);
   }
 
   async putBatch(items: readonly KvBatchItem[]): Promise<void> {
     this.checkOpen();
     checkBatch(items);
     if (items.length === 0) return;
-    const rows = items.map(({ pk, cc, value }) => [rowKey(pk, cc), encodeRow(value, 0)] as const);
-    await this.db
+    const rows = items.map(({ pk, cc, value }) => [{ pk, cc }, encodeRow(value, 0)] as const);
+    await this.rows
       .transaction(() => {
-        for (const [key, row] of rows) this.db.putSync(key, row);
+        for (const [key, row] of rows) this.rows.putSync(key, row);
       })
       .catch(storageFailure);
   }
@@ -95,8 +103,8 @@ class LmdbStorage implements KvStorage {
   async get(pk: Uint8Array, cc: Uint8Array): Promise<Uint8Array | undefined> {
     this.checkOpen();
     checkKey(pk, cc);
-    const row = this.liveRow(rowKey(pk, cc), this.clock());
-    return row === undefined ? undefined : dataOfRow(row);
+    const row = this.liveRow({ pk, cc });
+    return row === undefined ? undefined : dataOf(row);
   }
 
   async getBatch(pk: Uint8Array, ccs: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
@@ -104,37 +112,36 @@ class LmdbStorage implements KvStorage {
     for (const cc of ccs) checkKey(pk, cc);
     const now = this.clock();
     return ccs.map((cc) => {
-      const row = this.liveRow(rowKey(pk, cc), now);
-      return row === undefined ? undefined : dataOfRow(row);
+      const row = this.liveRow({ pk, cc }, now);
+      return row === undefined ? undefined : dataOf(row);
     });
   }
 
   read(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<KvEntry> {
+    return rowsOf(this.readPages(pk, from, to));
+  }
+
+  readPages(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<readonly KvEntry[]> {
     this.checkOpen();
     checkPartitionKey(pk);
     checkRangeBound('range start', from);
     checkRangeBound('range end', to);
-    const ccOffset = 2 + pk.length;
-    const start = rowKey(pk, from ?? new Uint8Array(0));
-    const end = to !== undefined && to.length > 0 ? rowKey(pk, to) : partitionEnd(pk);
-    return pagedRange((after, pageSize) => {
+    const end = to !== undefined && to.length > 0 ? { pk, cc: to } : new PartitionEnd(pk);
+    return pagesOf((after, pageSize) => {
       this.checkOpen();
       const now = this.clock();
-      const rows: KvEntry[] = [];
+      const page: KvEntry[] = [];
       let bytes = 0;
-      const range = this.db.getRange(
-        after === undefined
-          ? { start, end }
-          : { start: rowKey(pk, after), end, exclusiveStart: true },
-      );
-      for (const { key, value } of range) {
-        if (isExpired(expiryOfRow(value), now)) continue;
-        if (rows.length === pageSize || bytes >= READ_PAGE_BYTES) return { rows, done: false };
-        const data = dataOfRow(value);
+      const start = { pk, cc: after ?? from ?? EMPTY_CC };
+      for (const { key, value } of this.rows.range(start, end, after !== undefined)) {
+        if (isExpired(expiryOf(value), now)) continue;
+        if (page.length === pageSize || bytes >= READ_PAGE_BYTES)
+          return { rows: page, done: false };
+        const data = dataOf(value);
         bytes += data.length;
-        rows.push({ cc: key.subarray(ccOffset), value: data });
+        page.push({ cc: key, value: data });
       }
-      return { rows, done: true };
+      return { rows: page, done: true };
     }, READ_PAGE_ROWS);
   }
 
@@ -147,13 +154,13 @@ class LmdbStorage implements KvStorage {
     this.checkOpen();
     checkKey(pk, cc);
     checkValue(value);
-    expiryOf(ttlSeconds, 0);
-    const key = rowKey(pk, cc);
-    return this.db
+    expiryAfter(ttlSeconds, 0);
+    const key = { pk, cc };
+    return this.rows
       .transaction(() => {
         const now = this.clock();
         if (this.liveRow(key, now) !== undefined) return false;
-        this.writeRow(key, value, expiryOf(ttlSeconds, now));
+        this.writeRow(key, value, expiryAfter(ttlSeconds, now));
         return true;
       })
       .catch(storageFailure);
@@ -170,14 +177,14 @@ class LmdbStorage implements KvStorage {
     checkKey(pk, cc);
     checkValue(expected);
     checkValue(value);
-    expiryOf(ttlSeconds, 0);
-    const key = rowKey(pk, cc);
-    return this.db
+    expiryAfter(ttlSeconds, 0);
+    const key = { pk, cc };
+    return this.rows
       .transaction(() => {
         const now = this.clock();
         const row = this.liveRow(key, now);
-        if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
-        this.writeRow(key, value, expiryOf(ttlSeconds, now));
+        if (row === undefined || !equalBytes(dataOf(row), expected)) return false;
+        this.writeRow(key, value, expiryAfter(ttlSeconds, now));
         return true;
       })
       .catch(storageFailure);
@@ -187,12 +194,12 @@ class LmdbStorage implements KvStorage {
     this.checkOpen();
     checkKey(pk, cc);
     checkValue(expected);
-    const key = rowKey(pk, cc);
-    return this.db
+    const key = { pk, cc };
+    return this.rows
       .transaction(() => {
-        const row = this.liveRow(key, this.clock());
-        if (row === undefined || !equalBytes(dataOfRow(row), expected)) return false;
-        this.db.removeSync(key);
+        const row = this.liveRow(key);
+        if (row === undefined || !equalBytes(dataOf(row), expected)) return false;
+        this.rows.removeSync(key);
         return true;
       })
       .catch(storageFailure);
@@ -209,7 +216,7 @@ class LmdbStorage implements KvStorage {
   async purgeExpired(limit = DEFAULT_PURGE_LIMIT): Promise<number> {
     this.checkOpen();
     checkPurgeLimit(limit);
-    return this.db
+    return this.rows
       .transaction(() => {
         const now = this.clock();
         let purged = 0;
@@ -224,9 +231,9 @@ class LmdbStorage implements KvStorage {
             // Index entries go stale when a row is overwritten; only a row that still carries
             // this expiry is deleted.
             const rowKey = rowKeyOfExpiryKey(key);
-            const row = this.db.getBinary(rowKey);
-            if (row !== undefined && expiryOfRow(row) === expiryOfKey(key)) {
-              this.db.removeSync(rowKey);
+            const row = this.rows.get(rowKey);
+            if (row !== undefined && expiryOf(row) === expiryOfKey(key)) {
+              this.rows.removeSync(rowKey);
               purged++;
             }
             this.expiry.removeSync(key);
@@ -241,8 +248,8 @@ class LmdbStorage implements KvStorage {
     this.checkOpen();
     checkKey(pk, cc);
     const now = this.clock();
-    const row = this.liveRow(rowKey(pk, cc), now);
-    return row === undefined ? undefined : remainingTtl(expiryOfRow(row), now);
+    const row = this.liveRow({ pk, cc }, now);
+    return row === undefined ? undefined : remainingTtl(expiryOf(row), now);
   }
 }
 
@@ -305,8 +312,12 @@ export class LmdbStorageProvider implements StorageProvider {
     if (this.closed) throw new StorageError('CLOSED', 'storage provider is closed');
   }
 
-  private database(name: string): RowDatabase {
-    return this.root.openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' });
+  private expiryDatabase(keyspace: string): BinaryDatabase {
+    return this.root.openDB<Buffer, Buffer>({
+      name: expiryDbOf(keyspace),
+      keyEncoding: 'binary',
+      encoding: 'binary',
+    });
   }
 
   async open(keyspace: string): Promise<KvStorage> {
@@ -317,8 +328,8 @@ export class LmdbStorageProvider implements StorageProvider {
       if (this.registry.get(keyspace) === undefined) await this.registry.put(keyspace, true);
       storage = new LmdbStorage(
         keyspace,
-        this.database(rowsDbOf(keyspace)),
-        this.database(expiryDbOf(keyspace)),
+        new RowTable(this.root, rowsDbOf(keyspace)),
+        this.expiryDatabase(keyspace),
         this.clock,
       );
       this.spaces.set(keyspace, storage);
@@ -338,8 +349,8 @@ export class LmdbStorageProvider implements StorageProvider {
     if (storage !== undefined) storage.closed = true;
     this.spaces.delete(keyspace);
     await this.root.transaction(() => {
-      this.database(rowsDbOf(keyspace)).dropSync();
-      this.database(expiryDbOf(keyspace)).dropSync();
+      new RowTable(this.root, rowsDbOf(keyspace)).dropSync();
+      this.expiryDatabase(keyspace).dropSync();
       this.registry.removeSync(keyspace);
     });
   }

@@ -14,7 +14,7 @@ import {
   isExpired,
   remainingTtl,
 } from '../limits.js';
-import { pagedRange } from '../paged-range.js';
+import { pagesOf, rowsOf } from '../paged-range.js';
 import { StorageError } from '../storage-error.js';
 
 interface Row {
@@ -131,12 +131,16 @@ class MemStorage implements KvStorage {
   }
 
   read(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<KvEntry> {
+    return rowsOf(this.readPages(pk, from, to));
+  }
+
+  readPages(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<readonly KvEntry[]> {
     this.checkOpen();
     checkPartitionKey(pk);
     checkRangeBound('range start', from);
     checkRangeBound('range end', to);
     const end = to !== undefined && to.length > 0 ? to : undefined;
-    return pagedRange((after, pageSize) => {
+    return pagesOf((after, pageSize) => {
       this.checkOpen();
       const rows = this.partition(pk, false);
       if (rows === undefined) return { rows: [], done: true };

@@ -13,7 +13,7 @@ import {
   expiryOf,
   remainingTtl,
 } from '../limits.js';
-import { pagedRange } from '../paged-range.js';
+import { pagesOf, rowsOf } from '../paged-range.js';
 import { StorageError, storageFailure } from '../storage-error.js';
 
 type Sql = postgres.Sql;
@@ -110,13 +110,17 @@ class PostgresStorage implements KvStorage {
   }
 
   read(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<KvEntry> {
+    return rowsOf(this.readPages(pk, from, to));
+  }
+
+  readPages(pk: Uint8Array, from?: Uint8Array, to?: Uint8Array): AsyncIterable<readonly KvEntry[]> {
     this.checkOpen();
     checkPartitionKey(pk);
     checkRangeBound('range start', from);
     checkRangeBound('range end', to);
     const sql = this.sql;
     const endClause = to !== undefined && to.length > 0 ? sql`and cc < ${to}` : sql``;
-    return pagedRange(async (after, pageSize) => {
+    return pagesOf(async (after, pageSize) => {
       this.checkOpen();
       const startClause =
         after !== undefined
