@@ -303,6 +303,22 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         assert.equal(middle.length, 20);
       });
 
+      it('reads the same rows a page at a time', async () => {
+        const pk = freshPk();
+        await ks.putBatch(
+          Array.from({ length: 2500 }, (_, i) => ({ pk, cc: u32(i), value: u32(i) })),
+        );
+        const pages = await collect(ks.readPages(pk, u32(10), u32(2400)));
+        assert.ok(pages.every((page) => page.length > 0 && page.length <= 1024));
+        const rows = pages.flat();
+        assert.equal(rows.length, 2390);
+        assert.deepEqual(
+          rows.map((r) => Buffer.from(r.cc).readUInt32BE(0)),
+          Array.from({ length: 2390 }, (_, i) => i + 10),
+        );
+        assert.deepEqual(await collect(ks.readPages(freshPk())), []);
+      });
+
       it('stops early without reading the rest', async () => {
         const pk = freshPk();
         await ks.putBatch(Array.from({ length: 3000 }, (_, i) => ({ pk, cc: u32(i), value: b() })));
