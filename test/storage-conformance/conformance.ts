@@ -573,7 +573,11 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         assert.ok(!(await provider.keyspaces()).includes(name));
       });
 
-      it('opens the same keyspace twice as one', async () => {
+      it('opens the same keyspace twice as one, even concurrently', async () => {
+        const name = `${keyspace}_twice`;
+        const [first, second] = await Promise.all([provider.open(name), provider.open(name)]);
+        assert.equal(first, second);
+        await provider.drop(name);
         const again = await provider.open(keyspace);
         const pk = freshPk();
         await ks.put(pk, b(1), text('shared'));

@@ -15,6 +15,7 @@ import {
   isExpired,
   remainingTtl,
 } from '../limits.js';
+import { OpenKeyspaces } from '../open-keyspaces.js';
 import { pagesOf, rowsOf } from '../paged-range.js';
 import { StorageError, storageFailure } from '../storage-error.js';
 import {
@@ -273,8 +274,7 @@ export interface LmdbStorageOptions {
  */
 export class LmdbStorageProvider implements StorageProvider {
   readonly backend = 'lmdb';
-  private readonly spaces = new Map<string, LmdbStorage>();
-  private closed = false;
+  private readonly spaces = new OpenKeyspaces<LmdbStorage>();
 
   private constructor(
     private readonly root: RootDatabase,
@@ -308,10 +308,6 @@ export class LmdbStorageProvider implements StorageProvider {
     return new LmdbStorageProvider(root, registry, options.clock ?? Date.now);
   }
 
-  private checkOpen(): void {
-    if (this.closed) throw new StorageError('CLOSED', 'storage provider is closed');
-  }
-
   private expiryDatabase(keyspace: string): BinaryDatabase {
     return this.root.openDB<Buffer, Buffer>({
       name: expiryDbOf(keyspace),
@@ -321,33 +317,27 @@ export class LmdbStorageProvider implements StorageProvider {
   }
 
   async open(keyspace: string): Promise<KvStorage> {
-    this.checkOpen();
     checkKeyspaceName(keyspace);
-    let storage = this.spaces.get(keyspace);
-    if (storage === undefined) {
+    return this.spaces.get(keyspace, async () => {
       if (this.registry.get(keyspace) === undefined) await this.registry.put(keyspace, true);
-      storage = new LmdbStorage(
+      return new LmdbStorage(
         keyspace,
         new RowTable(this.root, rowsDbOf(keyspace)),
         this.expiryDatabase(keyspace),
         this.clock,
       );
-      this.spaces.set(keyspace, storage);
-    }
-    return storage;
+    });
   }
 
   async keyspaces(): Promise<string[]> {
-    this.checkOpen();
+    this.spaces.checkOpen();
     return [...this.registry.getKeys()].sort();
   }
 
   async drop(keyspace: string): Promise<void> {
-    this.checkOpen();
+    this.spaces.checkOpen();
     checkKeyspaceName(keyspace);
-    const storage = this.spaces.get(keyspace);
-    if (storage !== undefined) storage.closed = true;
-    this.spaces.delete(keyspace);
+    await this.spaces.forget(keyspace);
     await this.root.transaction(() => {
       new RowTable(this.root, rowsDbOf(keyspace)).dropSync();
       this.expiryDatabase(keyspace).dropSync();
@@ -356,9 +346,7 @@ export class LmdbStorageProvider implements StorageProvider {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const storage of this.spaces.values()) storage.closed = true;
+    if (!(await this.spaces.closeAll())) return;
     await this.root.close();
   }
 }

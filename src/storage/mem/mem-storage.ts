@@ -14,6 +14,7 @@ import {
   isExpired,
   remainingTtl,
 } from '../limits.js';
+import { OpenKeyspaces } from '../open-keyspaces.js';
 import { pagesOf, rowsOf } from '../paged-range.js';
 import { StorageError } from '../storage-error.js';
 
@@ -243,44 +244,38 @@ export interface MemStorageOptions {
 /** Keyspaces that live in this process's memory and vanish with it. */
 export class MemStorageProvider implements StorageProvider {
   readonly backend = 'mem';
-  private readonly spaces = new Map<string, MemStorage>();
+  private readonly spaces = new OpenKeyspaces<MemStorage>();
   private readonly clock: Clock;
-  private closed = false;
 
   constructor(options: MemStorageOptions = {}) {
     this.clock = options.clock ?? Date.now;
   }
 
+  /** The keyspaces themselves, since memory is their only home. */
+  private readonly data = new Map<string, MemStorage>();
+
   async open(keyspace: string): Promise<KvStorage> {
-    this.checkOpen();
     checkKeyspaceName(keyspace);
-    let storage = this.spaces.get(keyspace);
-    if (storage === undefined) {
-      storage = new MemStorage(keyspace, this.clock);
-      this.spaces.set(keyspace, storage);
-    }
-    return storage;
+    return this.spaces.get(keyspace, () => {
+      const storage = new MemStorage(keyspace, this.clock);
+      this.data.set(keyspace, storage);
+      return storage;
+    });
   }
 
   async keyspaces(): Promise<string[]> {
-    this.checkOpen();
-    return [...this.spaces.keys()].sort();
+    this.spaces.checkOpen();
+    return [...this.data.keys()].sort();
   }
 
   async drop(keyspace: string): Promise<void> {
-    this.checkOpen();
+    this.spaces.checkOpen();
     checkKeyspaceName(keyspace);
-    const storage = this.spaces.get(keyspace);
-    if (storage !== undefined) storage.closed = true;
-    this.spaces.delete(keyspace);
+    await this.spaces.forget(keyspace);
+    this.data.delete(keyspace);
   }
 
   async close(): Promise<void> {
-    for (const storage of this.spaces.values()) storage.closed = true;
-    this.closed = true;
-  }
-
-  private checkOpen(): void {
-    if (this.closed) throw new StorageError('CLOSED', 'storage provider is closed');
+    await this.spaces.closeAll();
   }
 }

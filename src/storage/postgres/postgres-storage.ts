@@ -13,6 +13,7 @@ import {
   expiryOf,
   remainingTtl,
 } from '../limits.js';
+import { OpenKeyspaces } from '../open-keyspaces.js';
 import { pagesOf, rowsOf } from '../paged-range.js';
 import { StorageError, storageFailure } from '../storage-error.js';
 
@@ -261,8 +262,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export class PostgresStorageProvider implements StorageProvider {
   readonly backend = 'postgres';
-  private readonly spaces = new Map<string, PostgresStorage>();
-  private closed = false;
+  private readonly spaces = new OpenKeyspaces<PostgresStorage>();
 
   private constructor(
     private readonly sql: Sql,
@@ -299,15 +299,9 @@ export class PostgresStorageProvider implements StorageProvider {
     return new PostgresStorageProvider(sql, schema, options.clock ?? Date.now);
   }
 
-  private checkOpen(): void {
-    if (this.closed) throw new StorageError('CLOSED', 'storage provider is closed');
-  }
-
   async open(keyspace: string): Promise<KvStorage> {
-    this.checkOpen();
     checkKeyspaceName(keyspace);
-    let storage = this.spaces.get(keyspace);
-    if (storage === undefined) {
+    return this.spaces.get(keyspace, async () => {
       const table = this.sql(`${this.schema}.${tableOf(keyspace)}`);
       // Serialised by an advisory lock: concurrent CREATE TABLE IF NOT EXISTS can still collide.
       await this.sql.begin(async (tx) => {
@@ -324,14 +318,12 @@ export class PostgresStorageProvider implements StorageProvider {
           create index if not exists ${tx(`${tableOf(keyspace)}_expiry`)}
           on ${table} (expires_at) where expires_at <> 0`;
       });
-      storage = new PostgresStorage(keyspace, this.sql, this.schema, this.clock);
-      this.spaces.set(keyspace, storage);
-    }
-    return storage;
+      return new PostgresStorage(keyspace, this.sql, this.schema, this.clock);
+    });
   }
 
   async keyspaces(): Promise<string[]> {
-    this.checkOpen();
+    this.spaces.checkOpen();
     const rows = await this.sql`
       select tablename from pg_tables
       where schemaname = ${this.schema} and tablename like 'kv\\_%' order by tablename`;
@@ -339,18 +331,14 @@ export class PostgresStorageProvider implements StorageProvider {
   }
 
   async drop(keyspace: string): Promise<void> {
-    this.checkOpen();
+    this.spaces.checkOpen();
     checkKeyspaceName(keyspace);
-    const storage = this.spaces.get(keyspace);
-    if (storage !== undefined) storage.closed = true;
-    this.spaces.delete(keyspace);
+    await this.spaces.forget(keyspace);
     await this.sql`drop table if exists ${this.sql(`${this.schema}.${tableOf(keyspace)}`)}`;
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const storage of this.spaces.values()) storage.closed = true;
+    if (!(await this.spaces.closeAll())) return;
     await this.sql.end({ timeout: 5 });
   }
 }
