@@ -11,6 +11,7 @@ import {
   checkRangeBound,
   checkValue,
   DEFAULT_PURGE_LIMIT,
+  EMPTY,
   expiryOf as expiryAfter,
   isExpired,
   remainingTtl,
@@ -40,7 +41,6 @@ const READ_PAGE_ROWS = 1024;
 /** A page also ends once it holds this many bytes, so ranges of large values stay in bounds. */
 const READ_PAGE_BYTES = 8 * 1024 * 1024;
 const KEYSPACES_DB = '__keyspaces';
-const EMPTY_CC = new Uint8Array(0);
 
 /**
  * A keyspace in an LMDB environment: a named database of rows, and one of row expiries. Writes
@@ -133,7 +133,7 @@ class LmdbStorage implements KvStorage {
       const now = this.clock();
       const page: KvEntry[] = [];
       let bytes = 0;
-      const start = { pk, cc: after ?? from ?? EMPTY_CC };
+      const start = { pk, cc: after ?? from ?? EMPTY };
       for (const { key, value } of this.rows.range(start, end, after !== undefined)) {
         if (isExpired(expiryOf(value), now)) continue;
         if (page.length === pageSize || bytes >= READ_PAGE_BYTES)
