@@ -75,7 +75,7 @@ export function checkValue(value: Uint8Array): void {
 }
 
 /** Checks a TTL and turns it into an absolute expiry time (ms), or 0 for "never expires". */
-export function expiryOf(ttlSeconds: number | undefined, now: number): number {
+export function expiryAfter(ttlSeconds: number | undefined, now: number): number {
   if (ttlSeconds === undefined || ttlSeconds === 0) return 0;
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0 || ttlSeconds > MAX_TTL_SECONDS) {
     throw new StorageError(

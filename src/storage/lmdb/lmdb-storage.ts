@@ -12,7 +12,7 @@ import {
   checkValue,
   DEFAULT_PURGE_LIMIT,
   EMPTY,
-  expiryOf as expiryAfter,
+  expiryAfter,
   isExpired,
   remainingTtl,
 } from '../limits.js';

@@ -10,7 +10,7 @@ import {
   checkValue,
   DEFAULT_PURGE_LIMIT,
   EMPTY,
-  expiryOf,
+  expiryAfter,
   isExpired,
   remainingTtl,
 } from '../limits.js';
@@ -169,7 +169,7 @@ class MemStorage implements KvStorage {
     this.checkOpen();
     checkKey(pk, cc);
     checkValue(value);
-    const expiresAt = expiryOf(ttlSeconds, this.clock());
+    const expiresAt = expiryAfter(ttlSeconds, this.clock());
     if (this.live(pk, cc) !== undefined) return false;
     this.write(pk, cc, value, expiresAt);
     return true;
@@ -186,7 +186,7 @@ class MemStorage implements KvStorage {
     checkKey(pk, cc);
     checkValue(expected);
     checkValue(value);
-    const expiresAt = expiryOf(ttlSeconds, this.clock());
+    const expiresAt = expiryAfter(ttlSeconds, this.clock());
     const row = this.live(pk, cc);
     if (row === undefined || !equalBytes(row.value, expected)) return false;
     row.value = copyBytes(value);

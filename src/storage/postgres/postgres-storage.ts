@@ -10,7 +10,7 @@ import {
   checkRangeBound,
   checkValue,
   DEFAULT_PURGE_LIMIT,
-  expiryOf,
+  expiryAfter,
   remainingTtl,
 } from '../limits.js';
 import { OpenKeyspaces } from '../open-keyspaces.js';
@@ -151,7 +151,7 @@ class PostgresStorage implements KvStorage {
     checkKey(pk, cc);
     checkValue(value);
     const now = this.clock();
-    const expiresAt = expiryOf(ttlSeconds, now);
+    const expiresAt = expiryAfter(ttlSeconds, now);
     // An expired row is replaced as if it were absent; a live one is left alone.
     const rows = await this.sql`
       insert into ${this.table} as row (pk, cc, value, expires_at)
@@ -174,7 +174,7 @@ class PostgresStorage implements KvStorage {
     checkValue(expected);
     checkValue(value);
     const now = this.clock();
-    const expiresAt = expiryOf(ttlSeconds, now);
+    const expiresAt = expiryAfter(ttlSeconds, now);
     const rows = await this.sql`
       update ${this.table} set value = ${value}, expires_at = ${expiresAt}
       where pk = ${pk} and cc = ${cc} and value = ${expected}
