@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyseApp, builtinSysPackage, type PackageSource } from '../src/schema/index.js';
-import { tokenize } from '../src/schema/lexer.js';
+import { tokenize } from '../src/schema/parser/index.js';
 
 const corpusRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/corpus/vsql');
 

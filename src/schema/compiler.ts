@@ -2,7 +2,7 @@ import { type Analysis, analyse, type VariableResolver } from './analyser.js';
 import type { FileAst } from './ast.js';
 import { errorNoPos, type SchemaError } from './errors.js';
 import { buildPackageAst, type PackageAst } from './package-ast.js';
-import { parseFile } from './parser.js';
+import { parseFile } from './parser/index.js';
 
 export interface SourceFile {
   readonly name: string;

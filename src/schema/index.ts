@@ -20,7 +20,7 @@ export { type CompileOptions, type CompileResult, compileSources } from './compi
 export { analyseApp, type PackageSource, parsePackage, type SourceFile } from './compiler.js';
 export { formatError, formatErrors, SchemaCompileError, type SchemaError } from './errors.js';
 export { type PackageAst, SYS_PACKAGE } from './package-ast.js';
-export { parseFile } from './parser.js';
+export { parseFile } from './parser/index.js';
 export { builtinSysPackage } from './sys/sys-package.js';
 
 /** A package to compile; the name used by the compatibility suite. */

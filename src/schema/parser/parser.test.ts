@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { TableStmt, WorkspaceStmt } from './ast.js';
-import { formatErrors } from './errors.js';
-import { parseFile } from './parser.js';
+import type { TableStmt, WorkspaceStmt } from '../ast.js';
+import { formatErrors } from '../errors.js';
+import { parseFile } from './index.js';
 
 function firstWorkspace(text: string): WorkspaceStmt {
   const r = parseFile('t.vsql', text);
@@ -106,19 +106,73 @@ describe('parser', () => {
     ]);
   });
 
-  test('syntax and lexer errors carry file:line:col', () => {
+  test('syntax and lexer errors carry file:line:col and say what was expected', () => {
     assert.equal(
       formatErrors(parseFile('f.vsql', 'WORKSPACE w (\n  ROLE _r\n)').errors),
       'f.vsql:2:8: lexer: invalid input text "_r\\n)"',
     );
     assert.equal(
       formatErrors(parseFile('f.vsql', 'WORKSPACE w (\n  TABLE t (a int NOT NUL)\n)').errors),
-      'f.vsql:2:18: unexpected token "NOT"',
+      'f.vsql:2:18: unexpected token "NOT" (expected "NOT NULL", "VERIFIABLE", "DEFAULT", "CHECK", ' +
+        '"DEFAULT NEXTVAL", "," or ")")',
     );
-    assert.match(
+    assert.equal(
       formatErrors(parseFile('f.vsql', 'WORKSPACE w (').errors),
-      /^f\.vsql:1:14: unexpected token "<EOF>"$/,
+      'f.vsql:1:14: unexpected token "<EOF>" (expected "DESCRIPTOR", TABLE, TYPE, VIEW, WORKSPACE, ' +
+        'EXTENSION ENGINE, ROLE, TAG, RATE, LIMIT, GRANT, REVOKE or USE WORKSPACE, ";" or ")")',
     );
+    assert.equal(
+      formatErrors(parseFile('f.vsql', 'WORKSPACE w (VIEW v (a varchar2) AS RESULT OF p)').errors),
+      'f.vsql:1:24: unexpected token "varchar2" (expected "ref", "record" or a data type)',
+    );
+  });
+
+  test('every failing statement is reported once, and the statements around it still parse', () => {
+    const text = [
+      'APPLICATION a();', // 1
+      'WORKSPACE w (', // 2
+      '  TABLE t1 INHERITS sys.CDoc (f1 int32 NOT NUL);', // 3: error inside a table
+      '  TABLE t2 INHERITS sys.CDoc (f2 int32);', // 4: fine
+      '  VIEW v (PRIMARY KEY ((a), b c)) AS RESULT OF p;', // 5: error inside a key
+      '  GRANT SELECT ON TABLE t2 TO;', // 6: error at the end of a statement
+      '  WORKSPACE nested ( TYPE x (a int,) ; TABLE );', // 7: error in a nested workspace, twice
+      ');',
+      'ROLE r extra;', // 9: trailing token after a root statement
+      'WORKSPACE w2 ();', // 10: fine
+    ].join('\n');
+    const r = parseFile('f.vsql', text);
+    assert.equal(r.ast, undefined);
+    assert.deepEqual(
+      r.errors.map((e) => `${e.line}:${e.col}`),
+      ['3:40', '5:31', '6:30', '7:36', '7:46', '9:8'],
+    );
+  });
+
+  test('a stray ")" or unknown word at the top level is reported and parsing goes on', () => {
+    const r = parseFile(
+      'f.vsql',
+      'ROLE a;\n) ROLE b;\nFOO bar;\nROLE c ROLE d;\nWORKSPACE w (TABLE)',
+    );
+    assert.deepEqual(
+      r.errors.map((e) => `${e.line}:${e.col}`),
+      ['2:1', '3:1', '4:8', '5:19'],
+    );
+  });
+
+  test('bad input never throws and never hangs', () => {
+    for (const text of [
+      '',
+      '-- only a comment',
+      '/* open',
+      "'open",
+      '((((((((',
+      ')))))',
+      ';;;;',
+      'WORKSPACE',
+    ]) {
+      const r = parseFile('f.vsql', text);
+      assert.ok(r.ast !== undefined || r.errors.length > 0, text);
+    }
   });
 
   test('multi-word keywords are greedy like the reference lexer (TABLEX is TABLE + X)', () => {
