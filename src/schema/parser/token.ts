@@ -107,10 +107,14 @@ const punctuation: Readonly<Record<number, string>> = {
   [T.ArrayBrackets]: '[]',
 };
 
-/** How a token kind is named in "expected ..." messages. */
-export function describeType(type: TokenType): string {
+const descriptions: readonly string[] = Object.values(T).map((type) => {
   const p = punctuation[type];
   if (p !== undefined) return type <= T.String ? p : `"${p}"`;
   const w = WORD_TOKENS.find((x) => x.type === type);
   return w === undefined ? `token ${type}` : `"${w.words.join(' ')}"`;
+});
+
+/** How a token kind is named in "expected ..." messages. */
+export function describeType(type: TokenType): string {
+  return descriptions[type] as string;
 }
