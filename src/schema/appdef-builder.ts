@@ -1,4 +1,4 @@
-import type { Analysis, Pkg, Resolved, TableKind } from './analyser.js';
+import type { Analysis, Pkg, Resolved, TableKind } from './analyser/index.js';
 import {
   type AclRuleDef,
   AppDef,
@@ -15,6 +15,13 @@ import {
   type UniqueDef,
   type WorkspaceDef,
 } from './appdef.js';
+import { aclBuildErrors, type WrittenRule } from './appdef-acl-check.js';
+import {
+  implicitSysTypes,
+  SYS_PACKAGE_PATH,
+  SYS_WORKSPACE,
+  SYS_WS_DESCRIPTOR,
+} from './appdef-sys.js';
 import type {
   AnyStatement,
   ArgNode,
@@ -71,11 +78,13 @@ class Builder {
   private readonly structures = new Map<string, MutableStructure>();
   private readonly wsTypes = new Map<string, string[]>();
   private readonly wsAcl = new Map<string, AclRuleDef[]>();
+  private readonly writtenRules: WrittenRule[] = [];
 
   constructor(private readonly a: Analysis) {}
 
   build(): { appDef: AppDef | undefined; errors: SchemaError[] } {
     const a = this.a;
+    this.addImplicitSysTypes();
     this.eachStmt((s, pkg) => {
       if (s.kind === 'Tag')
         this.add({ kind: 'Tag', ...this.base(s, pkg, s.name), feature: s.feature });
@@ -133,9 +142,8 @@ class Builder {
     this.eachStmt((s, pkg) => {
       if (s.kind === 'Workspace') workspaces.push(this.buildWorkspace(s, pkg));
     });
-    this.eachStmt((s) => {
-      if (s.kind === 'Grant' || s.kind === 'Revoke') this.buildAcl(s);
-    });
+    if (!workspaces.some((w) => w.name === SYS_WORKSPACE)) workspaces.push(implicitSysWorkspace());
+    this.buildAclRules();
     if (this.errors.length > 0) return { appDef: undefined, errors: this.errors };
     for (const [name, st] of this.structures) {
       const { names: _names, ...rest } = st;
@@ -151,13 +159,25 @@ class Builder {
         acl: this.wsAcl.get(w.name) ?? [],
       }))
       .sort((x, y) => (x.name < y.name ? -1 : 1));
+    const aclErrors = aclBuildErrors(
+      this.writtenRules,
+      this.types,
+      new Map(finalWs.map((w) => [w.name, w])),
+    );
+    if (aclErrors.length > 0) return { appDef: undefined, errors: aclErrors };
+    // the AppDef always has the sys package, under the reference's path
     const packages = [...a.localNameToFullPath].map(([localName, path]) => ({ localName, path }));
-    if (a.byPath.has(SYS_PACKAGE)) packages.push({ localName: SYS_PACKAGE, path: SYS_PACKAGE });
+    packages.push({ localName: SYS_PACKAGE, path: SYS_PACKAGE_PATH });
     packages.sort((x, y) => (x.localName < y.localName ? -1 : 1));
     return {
       appDef: new AppDef({ version: 1, name: a.appName, packages, workspaces: finalWs, types }),
       errors: [],
     };
+  }
+
+  /** The types the reference's AppDef has in sys.Workspace before any VSQL (sys data types and more). */
+  private addImplicitSysTypes(): void {
+    for (const t of implicitSysTypes()) this.add(t);
   }
 
   // ---- iteration and helpers ----
@@ -466,15 +486,16 @@ class Builder {
       }
     };
     const keyNames = new Set<string>();
-    const pick = (names: readonly { value: string }[]): FieldDef[] =>
+    // partition key fields are required, clustering columns are not (as the reference's view key)
+    const pick = (names: readonly { value: string }[], required: boolean): FieldDef[] =>
       names.flatMap((n) => {
         keyNames.add(n.value);
         const item = byName.get(n.value);
         const f = item === undefined ? undefined : toField(item);
-        return f === undefined ? [] : [{ ...f, required: true }];
+        return f === undefined ? [] : [{ ...f, required }];
       });
-    const partitionKey = pick(pk?.partition ?? []);
-    const clusteringColumns = pick(pk?.clustering ?? []);
+    const partitionKey = pick(pk?.partition ?? [], true);
+    const clusteringColumns = pick(pk?.clustering ?? [], false);
     const value = [
       field('sys.QName', 'QName', true, { system: true }),
       ...v.items.flatMap((item) => {
@@ -608,15 +629,17 @@ class Builder {
   private buildWorkspace(w: WorkspaceStmt, pkg: Pkg): WorkspaceDef {
     const name = this.a.qn(pkg, w.name);
     const ancestors = (this.a.inheritedWorkspaces.get(w) ?? []).map((x) => this.wsQName(x));
-    const rootName = `${SYS_PACKAGE}.Workspace`;
-    if (ancestors.length === 0 && name !== rootName) ancestors.push(rootName);
+    if (ancestors.length === 0 && name !== SYS_WORKSPACE) ancestors.push(SYS_WORKSPACE);
+    let descriptor =
+      w.descriptor !== undefined && w.descriptor.name !== ''
+        ? this.a.qn(pkg, w.descriptor.name)
+        : null;
+    // sys.Workspace keeps the descriptor the AppDef gives it unless VSQL declares one
+    if (name === SYS_WORKSPACE && descriptor === null) descriptor = SYS_WS_DESCRIPTOR;
     return {
       name,
       abstract: w.abstract,
-      descriptor:
-        w.descriptor !== undefined && w.descriptor.name !== ''
-          ? this.a.qn(pkg, w.descriptor.name)
-          : null,
+      descriptor,
       ancestors: [...new Set(ancestors)],
       usedWorkspaces: [
         ...new Set((this.a.usedWorkspaces.get(w) ?? []).map((x) => this.wsQName(x))),
@@ -630,6 +653,28 @@ class Builder {
   private wsQName(w: WorkspaceStmt): string {
     const p = this.a.wsPkg.get(w);
     return p === undefined ? w.name : this.a.qn(p, w.name);
+  }
+
+  /**
+   * Writes the rules in the reference's order (impl_build.go grantsAndRevokes): for each workspace, the
+   * statements of every workspace it inherits, then its own (GRANTs, then REVOKEs); then ALTER WORKSPACE
+   * blocks. A rule is written into the workspace its statement belongs to, so an inherited workspace gets
+   * its rules again for each workspace that inherits it; they apply there through the ancestor chain.
+   */
+  private buildAclRules(): void {
+    const apply = (statements: readonly AnyStatement[]): void => {
+      for (const kind of ['Grant', 'Revoke'] as const) {
+        for (const s of statements) if (s.kind === kind) this.buildAcl(s);
+      }
+    };
+    this.eachStmt((s) => {
+      if (s.kind !== 'Workspace') return;
+      for (const inherited of this.a.inheritedWorkspaces.get(s) ?? []) apply(inherited.statements);
+      apply(s.statements);
+    });
+    this.eachStmt((s) => {
+      if (s.kind === 'AlterWorkspace') apply(s.statements);
+    });
   }
 
   private buildAcl(g: GrantStmt): void {
@@ -705,7 +750,22 @@ class Builder {
       this.wsAcl.set(ws, list);
     }
     list.push(...rules);
+    for (const rule of rules) this.writtenRules.push({ workspace: ws, rule, pos: g.pos });
   }
+}
+
+/** sys.Workspace when no sys package declares it: the reference's AppDef always has it. */
+function implicitSysWorkspace(): WorkspaceDef {
+  return {
+    name: SYS_WORKSPACE,
+    abstract: false,
+    descriptor: SYS_WS_DESCRIPTOR,
+    ancestors: [],
+    usedWorkspaces: [],
+    types: [],
+    acl: [],
+    comment: [],
+  };
 }
 
 function toOperation(op: string): Operation {

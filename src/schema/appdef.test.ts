@@ -31,7 +31,7 @@ describe('AppDef model', () => {
       TABLE Ev INHERITS sys.ODoc (Amount currency);
       VIEW V (P int32, C int64, S varchar, PRIMARY KEY((P), C)) AS RESULT OF Prj;
       EXTENSION ENGINE WASM (
-        COMMAND Cmd(Params, UNLOGGED Params) RETURNS Params;
+        COMMAND Cmd(Params, UNLOGGED Params) RETURNS Params WITH Tags=(Tag2);
         QUERY Q(Params) RETURNS any;
         PROJECTOR Prj AFTER EXECUTE ON Cmd OR AFTER INSERT OR UPDATE ON (sys.CRecord, Doc) INTENTS(sys.View(V));
       );

@@ -4,6 +4,7 @@
 export type RecordKind = 'CDoc' | 'CRecord' | 'WDoc' | 'WRecord' | 'ODoc' | 'ORecord';
 export type StructureKind = RecordKind | 'Object';
 export type TypeKind =
+  | 'Data'
   | StructureKind
   | 'ViewRecord'
   | 'Command'
@@ -27,7 +28,8 @@ export type DataKind =
   | 'QName'
   | 'bool'
   | 'RecordID'
-  | 'Record';
+  | 'Record'
+  | 'Event';
 
 export type Operation =
   | 'Insert'
@@ -105,6 +107,14 @@ export interface ViewDef extends TypeBase {
   readonly value: readonly FieldDef[];
 }
 
+/** A named data type; the AppDef has one system data type per data kind (`sys.int32`, `sys.string`, …). */
+export interface DataDef extends TypeBase {
+  readonly kind: 'Data';
+  readonly dataKind: DataKind;
+  /** The data type this one narrows; null for the system data types. */
+  readonly ancestor: string | null;
+}
+
 interface ExtensionBase extends TypeBase {
   readonly engine: EngineKind;
   readonly states: readonly StorageUseDef[];
@@ -158,6 +168,7 @@ export interface LimitDef extends TypeBase {
 }
 
 export type TypeDef =
+  | DataDef
   | StructureDef
   | ViewDef
   | FunctionDef
@@ -181,9 +192,17 @@ export interface WorkspaceDef {
   readonly name: string;
   readonly abstract: boolean;
   readonly descriptor: string | null;
+  /** Every workspace but sys.Workspace has ancestors: the ones it INHERITS (transitively), else sys.Workspace. */
   readonly ancestors: readonly string[];
   readonly usedWorkspaces: readonly string[];
+  /** The types declared in this workspace (its local types). */
   readonly types: readonly string[];
+  /**
+   * The rules written in this workspace, in the reference's order: a workspace's GRANTs then REVOKEs; a
+   * workspace that others INHERIT gets its rules once more for each of them (the reference re-applies an
+   * inherited workspace's statements to that workspace); rules of ALTER WORKSPACE blocks come last. The
+   * rules in force in a workspace are those of its ancestors, then its own: see `AppDef.aclRules`.
+   */
   readonly acl: readonly AclRuleDef[];
   readonly comment: readonly string[];
 }
@@ -245,6 +264,46 @@ export class AppDef {
 
   packageLocalName(path: string): string | undefined {
     return this.data.packages.find((p) => p.path === path)?.localName;
+  }
+
+  /**
+   * The types visible in a workspace: its own and its ancestors' (recursively), sorted by name, as the
+   * reference's `IWorkspace.Types()` (used workspaces are not types here).
+   */
+  workspaceTypes(workspace: string): readonly TypeDef[] {
+    const names = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (w: string): void => {
+      const ws = this.wsIndex.get(w);
+      if (ws === undefined || seen.has(w)) return;
+      seen.add(w);
+      for (const a of ws.ancestors) visit(a);
+      for (const t of ws.types) names.add(t);
+    };
+    visit(workspace);
+    return [...names]
+      .sort()
+      .map((n) => this.typeIndex.get(n))
+      .filter((t): t is TypeDef => t !== undefined);
+  }
+
+  /**
+   * The ACL rules in force in a workspace, in the order they are evaluated (later rules override earlier
+   * ones): each ancestor's, depth first and each workspace once, then the workspace's own. This is how
+   * the rules of an inherited workspace (and of sys.Workspace) apply in the workspaces that inherit it.
+   */
+  aclRules(workspace: string): readonly AclRuleDef[] {
+    const out: AclRuleDef[] = [];
+    const seen = new Set<string>();
+    const visit = (w: string): void => {
+      const ws = this.wsIndex.get(w);
+      if (ws === undefined || seen.has(w)) return;
+      seen.add(w);
+      for (const a of ws.ancestors) visit(a);
+      out.push(...ws.acl);
+    };
+    visit(workspace);
+    return out;
   }
 
   /** The type as seen from a workspace: its own types, then its ancestors' (recursively). */

@@ -1,4 +1,4 @@
-import type { VariableResolver } from './analyser.js';
+import type { VariableResolver } from './analyser/index.js';
 import type { AppDef } from './appdef.js';
 import { buildAppDef } from './appdef-builder.js';
 import { analyseApp, type PackageSource } from './compiler.js';

@@ -1,4 +1,4 @@
-import { type Analysis, analyse, type VariableResolver } from './analyser.js';
+import { type Analysis, analyse, type VariableResolver } from './analyser/index.js';
 import type { FileAst } from './ast.js';
 import { errorNoPos, type SchemaError } from './errors.js';
 import { buildPackageAst, type PackageAst } from './package-ast.js';

@@ -13,7 +13,7 @@ import {
 import { identList, qname } from './common.js';
 import type { Cursor } from './cursor.js';
 import { oneOf } from './extension.js';
-import { T } from './token.js';
+import { T, type Token } from './token.js';
 
 /** `GRANT target TO role` or `REVOKE target FROM role` */
 export function grantStmt(p: Cursor): GrantStmt {
@@ -94,21 +94,33 @@ function selectColumnsOnView(p: Cursor): boolean {
 function tableGrant(p: Cursor): GrantTarget {
   let all: { columns: Ident[] } | undefined;
   const actions: GrantTableAction[] = [];
+  // where the first column list opens: columns name fields of one table, so ON ALL TABLES rejects them
+  let columnList: Token | undefined;
   if (p.eatKw('ALL') !== undefined) {
     let columns: Ident[] = [];
-    if (p.eat(T.LParen) !== undefined) {
+    if (p.is(T.LParen)) {
+      columnList = p.next();
       columns = identList(p);
       p.consume(T.RParen);
     }
     all = { columns };
   } else {
-    actions.push(grantTableAction(p));
-    while (p.eat(T.Comma) !== undefined) actions.push(grantTableAction(p));
+    const one = (): void => {
+      const open = p.peek(2);
+      const action = grantTableAction(p);
+      if (action.columns.length > 0) columnList ??= open;
+      actions.push(action);
+    };
+    one();
+    while (p.eat(T.Comma) !== undefined) one();
   }
   if (p.eat(T.OnTable) !== undefined) {
     return node({ kind: 'Table' as const, name: qname(p), all, actions });
   }
   p.consume(T.OnAllTables);
+  if (columnList !== undefined) {
+    p.failAt(p.pos(columnList), 'unexpected token "(" (ON ALL TABLES takes no column list)');
+  }
   return node({ kind: 'AllTables' as const, all: all !== undefined, actions, tag: optionalTag(p) });
 }
 

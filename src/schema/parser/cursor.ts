@@ -3,10 +3,14 @@
 import { type Ident, node, type Pos } from '../ast.js';
 import { errorAt, type SchemaError } from '../errors.js';
 import { docComment } from './doc-comment.js';
+import { unquoteGo } from './go-string.js';
 import { describeType, T, type Token, type TokenType } from './token.js';
 
 /** Thrown on a syntax error; caught by the statement list being parsed (see `Cursor.recover`). */
 export class SyntaxFailure extends Error {}
+
+/** Far beyond real schemas, far below the stack's limit (about 2,000 nested workspaces or parentheses). */
+export const MAX_NESTING = 500;
 
 export class Cursor {
   private i = 0;
@@ -14,6 +18,8 @@ export class Cursor {
   private expectedAt = -1;
   private readonly expected: string[] = [];
   readonly errors: SchemaError[] = [];
+  /** Nesting depth of workspaces, tables and expressions: bounded so deep input cannot overflow the stack. */
+  depth = 0;
 
   constructor(
     readonly fileName: string,
@@ -145,6 +151,22 @@ export class Cursor {
     throw new SyntaxFailure();
   }
 
+  /** Enters a nested construct starting at `t`; fails when nesting is deeper than any real schema needs. */
+  enter(t: Token): void {
+    if (++this.depth > MAX_NESTING)
+      this.failAt(this.pos(t), `nesting deeper than ${MAX_NESTING} levels`);
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /** Records a syntax error with its own message (for rules the grammar alone cannot state). */
+  failAt(pos: Pos, message: string): never {
+    this.errors.push(errorAt(pos, message));
+    throw new SyntaxFailure();
+  }
+
   /**
    * After a failure in a statement that began at token index `start`: skips to the `;` that ends it or to
    * the `)` that closes the list it belongs to, counting parentheses from its start. Never moves back.
@@ -185,5 +207,5 @@ function listOf(items: readonly string[]): string {
 export const unquoteIdent = (text: string): string =>
   text.charCodeAt(0) === 34 ? text.slice(1, -1) : text;
 
-// Single-quoted VSQL strings: only \' is an escape, like the reference's unquoting of its String token.
-export const unquoteString = (text: string): string => text.slice(1, -1).replace(/\\'/g, "'");
+/** A string token's value (the lexer has checked its escapes). */
+export const unquoteString = (text: string): string => unquoteGo(text) ?? text.slice(1, -1);

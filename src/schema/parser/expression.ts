@@ -6,10 +6,12 @@ import type { Cursor } from './cursor.js';
 import { T } from './token.js';
 
 export function expression(p: Cursor): Expr {
+  p.enter(p.peek());
   let left = andCondition(p);
   while (p.eatKw('OR') !== undefined) {
     left = node({ kind: 'Binary' as const, op: 'OR', left, right: andCondition(p) });
   }
+  p.leave();
   return left;
 }
 

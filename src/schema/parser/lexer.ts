@@ -1,6 +1,7 @@
 // A hand-written scanner with the reference lexer's rules: at each position the token kinds are tried in a
 // fixed order and the first that matches wins (not the longest), identifiers are ASCII and at most 255
 // characters, and the first character no rule accepts is a lexer error that ends the file.
+import { unquoteGo } from './go-string.js';
 import { T, type Token, type TokenType, WORD_TOKENS } from './token.js';
 
 export interface LexError {
@@ -196,6 +197,12 @@ export function tokenize(text: string): LexResult {
     if (c === 39 /* ' */) {
       const end = stringEnd(text, pos);
       if (end >= 0) {
+        // checked here, as the reference unquotes every string token before parsing
+        const literal = text.slice(pos, end);
+        if (unquoteGo(literal) === undefined) {
+          const message = `invalid quoted string ${JSON.stringify(literal)}: invalid syntax`;
+          return { tokens, error: { line, col: pos - lineStart + 1, message } };
+        }
         push(T.String, end);
         continue;
       }

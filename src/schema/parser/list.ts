@@ -30,10 +30,12 @@ export function statementList<S>(
 
 function parseOne<S>(p: Cursor, parse: (p: Cursor) => S, out: S[]): void {
   const start = p.index;
+  const depth = p.depth;
   try {
     out.push(parse(p));
   } catch (e) {
     if (!(e instanceof SyntaxFailure)) throw e;
+    p.depth = depth;
     p.recover(start);
   }
 }

@@ -113,8 +113,8 @@ describe('parser', () => {
     );
     assert.equal(
       formatErrors(parseFile('f.vsql', 'WORKSPACE w (\n  TABLE t (a int NOT NUL)\n)').errors),
-      'f.vsql:2:18: unexpected token "NOT" (expected "NOT NULL", "VERIFIABLE", "DEFAULT", "CHECK", ' +
-        '"DEFAULT NEXTVAL", "," or ")")',
+      'f.vsql:2:18: unexpected token "NOT" (expected "NOT NULL", "VERIFIABLE", "DEFAULT", "CHECK", "," ' +
+        'or ")")',
     );
     assert.equal(
       formatErrors(parseFile('f.vsql', 'WORKSPACE w (').errors),
@@ -173,6 +173,75 @@ describe('parser', () => {
       const r = parseFile('f.vsql', text);
       assert.ok(r.ast !== undefined || r.errors.length > 0, text);
     }
+  });
+
+  test('a column list on ON ALL TABLES is rejected at its "(" (columns need one table)', () => {
+    const errors = (grant: string): string =>
+      formatErrors(parseFile('f.vsql', `WORKSPACE w (\n  ${grant}\n)`).errors);
+    assert.equal(
+      errors('GRANT SELECT(a) ON ALL TABLES TO r;'),
+      'f.vsql:2:15: unexpected token "(" (ON ALL TABLES takes no column list)',
+    );
+    assert.equal(
+      errors('REVOKE INSERT, UPDATE(b, c) ON ALL TABLES WITH TAG g FROM r;'),
+      'f.vsql:2:24: unexpected token "(" (ON ALL TABLES takes no column list)',
+    );
+    assert.equal(
+      errors('GRANT ALL(a) ON ALL TABLES TO r;'),
+      'f.vsql:2:12: unexpected token "(" (ON ALL TABLES takes no column list)',
+    );
+    assert.equal(errors('GRANT SELECT(a) ON TABLE t TO r;'), '');
+  });
+
+  test('string literals are unquoted like Go character literals; a bad escape ends the file', () => {
+    const pattern = (literal: string): string | undefined => {
+      const r = parseFile('f.vsql', `WORKSPACE w (TABLE t (a varchar CHECK ${literal}))`);
+      const ws = r.ast?.statements[0];
+      const table = ws?.kind === 'Workspace' ? ws.statements[0] : undefined;
+      const field = table?.kind === 'Table' ? table.items[0] : undefined;
+      return field?.kind === 'Field' ? field.checkRegexp?.value : formatErrors(r.errors);
+    };
+    assert.equal(
+      pattern(String.raw`'^\\d+\t\x41\u00e9\101\'$'`),
+      "^\\d+\tAé\x41'$".replace('\\101', 'A'),
+    );
+    assert.equal(
+      pattern(String.raw`'^\d$'`),
+      String.raw`f.vsql:1:39: invalid quoted string "'^\\d$'": invalid syntax`,
+    );
+    assert.equal(
+      pattern(String.raw`'\"'`),
+      String.raw`f.vsql:1:39: invalid quoted string "'\\\"'": invalid syntax`,
+    );
+    assert.equal(
+      pattern(String.raw`'\400'`),
+      String.raw`f.vsql:1:39: invalid quoted string "'\\400'": invalid syntax`,
+    );
+  });
+
+  test('nesting deeper than 500 levels is an error, not a stack overflow', () => {
+    const deep = (n: number): string => `${'WORKSPACE w ('.repeat(n)}${')'.repeat(n)}`;
+    assert.equal(parseFile('f.vsql', deep(500)).errors.length, 0);
+    assert.equal(
+      formatErrors(parseFile('f.vsql', deep(10_000)).errors),
+      'f.vsql:1:6501: nesting deeper than 500 levels',
+    );
+    const expr = `WORKSPACE w (TABLE t (a int, CHECK (${'('.repeat(5000)}a${')'.repeat(5000)})))`;
+    assert.match(formatErrors(parseFile('f.vsql', expr).errors), /nesting deeper than 500 levels/);
+    const tables = `WORKSPACE w (${'TABLE t (n '.repeat(5000)}${')'.repeat(5000)})`;
+    assert.match(
+      formatErrors(parseFile('f.vsql', tables).errors),
+      /nesting deeper than 500 levels/,
+    );
+  });
+
+  test('DEFAULT NEXTVAL is lexed but not accepted, as in the reference grammar', () => {
+    assert.match(
+      formatErrors(
+        parseFile('f.vsql', "WORKSPACE w (TABLE t (a int64 DEFAULT NEXTVAL('s')))").errors,
+      ),
+      /^f\.vsql:1:31: unexpected token "DEFAULT NEXTVAL"/,
+    );
   });
 
   test('multi-word keywords are greedy like the reference lexer (TABLEX is TABLE + X)', () => {

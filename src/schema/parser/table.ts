@@ -28,6 +28,7 @@ import { T, type Token } from './token.js';
 /** `[ABSTRACT] TABLE name [INHERITS qname] (items) [WITH ...]` */
 export function tableStmt(p: Cursor): TableStmt {
   const start = p.peek();
+  p.enter(start);
   const abstract = p.eatKw('ABSTRACT') !== undefined;
   p.consume(T.Table);
   const name = p.consumeIdent();
@@ -35,6 +36,7 @@ export function tableStmt(p: Cursor): TableStmt {
   if (p.eatKw('INHERITS') !== undefined) inherits = qname(p);
   const items = tableItems(p);
   const withList: WithItem[] = p.atKw('WITH') ? withItems(p) : [];
+  p.leave();
   return node({
     kind: 'Table' as const,
     pos: p.pos(start),
@@ -153,7 +155,10 @@ function refField(p: Cursor): TableItem {
   });
 }
 
-/** `name type [NOT NULL] [VERIFIABLE] [DEFAULT value] [CHECK 'regexp'] [CHECK (expr)] [DEFAULT NEXTVAL('seq')]` */
+/**
+ * `name type [NOT NULL] [VERIFIABLE] [DEFAULT value] [CHECK 'regexp'] [CHECK (expr)]`. The reference lexes
+ * `DEFAULT NEXTVAL` as a token but its grammar rule is commented out, so it is a syntax error here too.
+ */
 function field(p: Cursor): FieldNode {
   const n = p.next();
   const type = fieldType(p);
@@ -186,12 +191,6 @@ function field(p: Cursor): FieldNode {
     p.next();
     p.consume(T.LParen);
     checkExpr = expression(p);
-    p.consume(T.RParen);
-  }
-  if (p.eat(T.DefaultNextval) !== undefined) {
-    // parsed for compatibility; the reference ignores it too
-    p.consume(T.LParen);
-    p.consume(T.String);
     p.consume(T.RParen);
   }
   return node({

@@ -24,6 +24,7 @@ import { viewStmt } from './view.js';
 /** `[ABSTRACT | ALTERABLE] [POOL OF] WORKSPACE name [INHERITS ws, ...] ([DESCRIPTOR [name] (items);] body)` */
 export function workspaceStmt(p: Cursor): WorkspaceStmt {
   const start = p.peek();
+  p.enter(start);
   let abstract = false;
   let alterable = false;
   if (p.eatKw('ABSTRACT') !== undefined) abstract = true;
@@ -56,6 +57,7 @@ export function workspaceStmt(p: Cursor): WorkspaceStmt {
   }
   const statements = workspaceBody(p);
   p.consume(T.RParen);
+  p.leave();
   const pos = p.pos(start);
   if (!abstract) {
     // Every concrete workspace has a descriptor; an unnamed one is called `<Workspace>Descriptor`.
