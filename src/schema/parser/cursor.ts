@@ -141,13 +141,18 @@ export class Cursor {
     if (!this.expected.includes(what)) this.expected.push(what);
   }
 
-  /** Records a syntax error at the current token and unwinds to the enclosing statement list. */
-  fail(): never {
+  /** Records a syntax error at the current token, saying what was expected there. */
+  report(): void {
     const t = this.peek();
     const got = t.type === T.EOF ? '<EOF>' : t.text;
     const exp = this.expectedAt === this.i ? this.expected : [];
     const suffix = exp.length === 0 ? '' : ` (expected ${listOf(exp)})`;
     this.errors.push(errorAt(this.pos(t), `unexpected token ${JSON.stringify(got)}${suffix}`));
+  }
+
+  /** Records a syntax error at the current token and unwinds to the enclosing statement list. */
+  fail(): never {
+    this.report();
     throw new SyntaxFailure();
   }
 
@@ -169,7 +174,9 @@ export class Cursor {
 
   /**
    * After a failure in a statement that began at token index `start`: skips to the `;` that ends it or to
-   * the `)` that closes the list it belongs to, counting parentheses from its start. Never moves back.
+   * the `)` that closes the list it belongs to, counting parentheses from its start. A `;` inside
+   * parentheses the statement left open at the failure also ends it (`Tags=(x;` lacks its `)`), but not
+   * one in parentheses opened after it (the body of a workspace whose header failed). Never moves back.
    */
   recover(start: number): void {
     let depth = 0;
@@ -179,6 +186,7 @@ export class Cursor {
       else if (type === T.RParen) depth--;
     }
     if (depth < 0) depth = 0;
+    const openAtFailure = depth;
     // a failure at the statement's first token: skip at least that token, or the list would not advance
     if (this.i === start && !this.is(T.Semi) && !this.is(T.RParen)) {
       if (this.is(T.LParen)) depth++;
@@ -187,7 +195,7 @@ export class Cursor {
     for (;;) {
       const t = this.peek();
       if (t.type === T.EOF) return;
-      if (t.type === T.Semi && depth === 0) return;
+      if (t.type === T.Semi && depth <= openAtFailure) return;
       if (t.type === T.RParen) {
         if (depth === 0) return;
         depth--;

@@ -10,9 +10,9 @@ import {
   type TemplateStmt,
 } from '../ast.js';
 import { intValue, qname } from './common.js';
-import { type Cursor, SyntaxFailure, unquoteIdent, unquoteString } from './cursor.js';
+import { type Cursor, unquoteIdent, unquoteString } from './cursor.js';
 import { rootEngineStmt } from './extension.js';
-import { isListEnd, statementList } from './list.js';
+import { isListEnd, parseOne, statementList } from './list.js';
 import { T } from './token.js';
 import { alterWorkspaceStmt, roleStmt, workspaceStmt } from './workspace.js';
 
@@ -24,25 +24,21 @@ export interface FileBody {
 export function fileBody(p: Cursor): FileBody {
   const imports: ImportStmt[] = [];
   const statements: RootStatement[] = [];
-  // imports: `IMPORT ... (; IMPORT ...)* [;]`
-  statementList(
-    p,
-    (c) => c.atKw('IMPORT'),
-    importStmt,
-    imports,
-    (c) => c.isKw('IMPORT', 2),
-  );
+  // `IMPORT ... (; IMPORT ...)* [;]`, then the statements
+  if (p.atKw('IMPORT')) {
+    parseOne(p, importStmt, imports);
+    while (p.is(T.Semi) && p.isKw('IMPORT', 2)) {
+      p.next();
+      parseOne(p, importStmt, imports);
+    }
+    p.eat(T.Semi);
+  }
   for (;;) {
     statementList(p, startsRootStatement, rootStatement, statements);
     if (p.at(T.EOF)) break;
-    // something that is not a statement: report it, skip past it and go on with the next statement
-    try {
-      p.fail();
-    } catch (e) {
-      if (!(e instanceof SyntaxFailure)) throw e;
-    }
-    p.recover(p.index);
-    if (p.is(T.RParen) || p.is(T.Semi)) p.next();
+    // a `)` that closes nothing: report it and go on after it
+    p.report();
+    p.next();
   }
   return { imports, statements };
 }

@@ -9,26 +9,39 @@ export const isListEnd = (t: Token): boolean =>
   t.type === T.RParen || t.type === T.Semi || t.type === T.EOF;
 
 /**
- * Parses a statement list into `out`. `starts` says (and records as expected, when it says no) whether a
- * statement begins at the current token; `parse` parses one; `continues` (at a `;`) whether another
- * statement follows it.
+ * Parses a statement list into `out`, up to the `)` or end of file that closes it. `starts` says (and
+ * records as expected, when it says no) whether a statement begins at the current token; `parse` parses
+ * one. A missing `;` between two statements is reported and the second statement still parsed; any other
+ * stray token is reported and skipped to the next `;`, so errors stay inside the list they occur in.
  */
 export function statementList<S>(
   p: Cursor,
   starts: (p: Cursor) => boolean,
   parse: (p: Cursor) => S,
   out: S[],
-  continues: (p: Cursor) => boolean = (c) => !isListEnd(c.peek(2)),
 ): void {
   if (starts(p)) parseOne(p, parse, out);
-  while (p.at(T.Semi) && continues(p)) {
-    p.next();
-    parseOne(p, parse, out);
+  for (;;) {
+    if (p.at(T.Semi)) {
+      p.next();
+      if (isListEnd(p.peek())) {
+        // `;;` is not a list's end: the grammar allows one trailing `;` only
+        if (p.is(T.Semi)) p.report();
+        else return;
+      } else {
+        parseOne(p, parse, out);
+        continue;
+      }
+    }
+    if (p.is(T.RParen) || p.is(T.EOF)) return;
+    p.report();
+    if (starts(p)) parseOne(p, parse, out);
+    else p.recover(p.index);
   }
-  p.eat(T.Semi);
 }
 
-function parseOne<S>(p: Cursor, parse: (p: Cursor) => S, out: S[]): void {
+/** Parses one statement into `out`; when it fails, the error is recorded and the statement skipped. */
+export function parseOne<S>(p: Cursor, parse: (p: Cursor) => S, out: S[]): void {
   const start = p.index;
   const depth = p.depth;
   try {

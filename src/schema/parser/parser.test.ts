@@ -148,6 +148,22 @@ describe('parser', () => {
     );
   });
 
+  test('a missing ";" or ")" and stray words do not hide the errors after them', () => {
+    const text = [
+      'APPLICATION a();', // 1
+      'WORKSPACE w (', // 2
+      '  TABLE t1 (a int) WITH Tags=(x;', // 3: unclosed "(": the statement ends at its ";"
+      '  TABLE t2 (b int)', // 4: missing ";"
+      '  TABLE t3 (c int) junk words;', // 5: stray words after a statement
+      '  TABLE t4 (d int NOT NUL);', // 6
+      ');',
+    ].join('\n');
+    assert.deepEqual(
+      parseFile('f.vsql', text).errors.map((e) => `${e.line}:${e.col}`),
+      ['3:32', '5:3', '5:20', '6:19'],
+    );
+  });
+
   test('a stray ")" or unknown word at the top level is reported and parsing goes on', () => {
     const r = parseFile(
       'f.vsql',
