@@ -1,8 +1,11 @@
 /** The README's code comes from examples that run here, so it cannot drift from the code. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { quickstart } from '../../examples/storage/quickstart.js';
+import { main as vpm } from '../../src/cli/vpm/main.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -15,7 +18,50 @@ function region(file: string, name: string): string {
   return lines.map((l) => l.slice(indent)).join('\n');
 }
 
+/** The fenced blocks of the README that follow `marker`, in order. */
+function blocksAfter(readme: string, marker: string): string[] {
+  const from = readme.indexOf(marker);
+  assert.ok(from >= 0, `README.md has no "${marker}"`);
+  return [...readme.slice(from).matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+}
+
+function compile(dir: string): { code: number; out: string } {
+  let out = '';
+  const write = (s: string): void => {
+    out += s;
+  };
+  return { code: vpm(['compile', dir], { write }, { write }), out };
+}
+
+// The README shows the example with these two mistakes made in it.
+const mistakes: readonly [string, string][] = [
+  ['    Title varchar(200) NOT NULL,\n    Code', '    Title varchar(200) NOT NUL,\n    Code'],
+  ['    Estimate int32,', '    Estimate int32 CHECK,'],
+];
+
 describe('README', () => {
+  it('shows what vpm compile prints for the VSQL example, and for it with two mistakes', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const [command, summary, errors] = blocksAfter(readme, '## Defining an application in VSQL');
+    assert.equal(command, 'npm run vpm -- compile examples/vsql/tasks\n');
+    const good = compile(new URL('examples/vsql/tasks', root).pathname);
+    assert.deepEqual(good, { code: 0, out: summary });
+    let text = readFileSync(new URL('examples/vsql/tasks/tasks.vsql', root), 'utf8');
+    for (const [from, to] of mistakes) {
+      assert.ok(text.includes(from), `the example no longer contains ${JSON.stringify(from)}`);
+      text = text.replace(from, to);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'vsql-readme-'));
+    try {
+      writeFileSync(join(dir, 'tasks.vsql'), text);
+      const bad = compile(dir);
+      assert.equal(bad.code, 1);
+      assert.equal(bad.out, errors);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shows the storage quickstart example as it is', () => {
     const readme = readFileSync(new URL('README.md', root), 'utf8');
     assert.ok(

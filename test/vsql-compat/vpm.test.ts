@@ -8,29 +8,19 @@ import { corpusRoot, corpusSkipReason } from './corpus.js';
 function run(dir: string): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: main(['compile', join(corpusRoot, 'cmd/vpm/testdata', dir)]), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
+  const code = main(
+    ['compile', join(corpusRoot, 'cmd/vpm/testdata', dir)],
+    { write: (s: string) => (out += s) },
+    { write: (s: string) => (err += s) },
+  );
+  return { code, out, err };
 }
 
 describe('vpm compile', { skip: corpusSkipReason() }, () => {
   test('a valid application prints a one-line summary and exits 0', () => {
     const r = run('myapp/app');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^application APP: 4 packages, .* workspaces, .* tables/);
+    assert.match(r.out, /^application APP: 3 packages \(and sys\), \d+ workspaces?, \d+ tables?/);
   });
   test('a library folder compiles on its own', () => {
     assert.equal(run('myapp/mypkg2').code, 0);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // vpm: the developer tool. `vpm compile <dir>` compiles a package folder with the packages it imports
 // (found as sibling folders named after the import path's last segment) and the built-in sys package.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type AppDef,
   compileApp,
@@ -60,42 +61,54 @@ function withApplication(packages: PackageSource[]): PackageSource[] {
   return [{ ...root, files: [...root.files, app] }, ...rest];
 }
 
+/** One line on what the application itself defines (the built-in sys package aside). */
 export function summary(app: AppDef): string {
-  const count = (kind: string): number => app.types().filter((t) => t.kind === kind).length;
-  const tables = app
-    .types()
-    .filter((t) =>
-      ['CDoc', 'CRecord', 'WDoc', 'WRecord', 'ODoc', 'ORecord'].includes(t.kind),
-    ).length;
+  const own = app.types().filter((t) => !t.name.startsWith('sys.'));
+  const count = (...kinds: string[]): number => own.filter((t) => kinds.includes(t.kind)).length;
+  const n = (k: number, one: string, many = `${one}s`): string => `${k} ${k === 1 ? one : many}`;
+  const packages = app.data.packages.length - 1;
+  const workspaces = app.workspaces().filter((w) => !w.name.startsWith('sys.')).length;
   return (
-    `application ${app.name}: ${app.data.packages.length} packages, ${app.workspaces().length} workspaces, ` +
-    `${tables} tables, ${count('Object')} types, ${count('ViewRecord')} views, ${count('Command')} commands, ` +
-    `${count('Query')} queries, ${count('Projector')} projectors, ${count('Job')} jobs, ${count('Role')} roles`
+    `application ${app.name}: ${n(packages, 'package')} (and sys), ${n(workspaces, 'workspace')}, ` +
+    `${n(count('CDoc', 'CRecord', 'WDoc', 'WRecord', 'ODoc', 'ORecord'), 'table')}, ` +
+    `${n(count('Object'), 'type')}, ${n(count('ViewRecord'), 'view')}, ` +
+    `${n(count('Command'), 'command')}, ${n(count('Query'), 'query', 'queries')}, ` +
+    `${n(count('Projector'), 'projector')}, ${n(count('Job'), 'job')}, ${n(count('Role'), 'role')}`
   );
 }
 
-export function main(argv: readonly string[]): number {
+/** Where the command writes: the process's streams, or a test's collector. */
+export interface Output {
+  write(text: string): unknown;
+}
+
+export function main(
+  argv: readonly string[],
+  stdout: Output = process.stdout,
+  stderr: Output = process.stderr,
+): number {
   const [command, dir, ...extra] = argv;
   if (command !== 'compile' || dir === undefined || extra.length > 0) {
-    process.stderr.write(`${usage}\n`);
+    stderr.write(`${usage}\n`);
     return 2;
   }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    process.stderr.write(`vpm: ${dir}: not a directory\n`);
+    stderr.write(`vpm: ${dir}: not a directory\n`);
     return 2;
   }
   const result = compileApp(withApplication(collectPackages(dir)));
   if (result.errors.length > 0 || result.appDef === undefined) {
-    process.stderr.write(`${formatErrors(result.errors)}\n`);
+    stderr.write(`${formatErrors(result.errors)}\n`);
     return 1;
   }
-  process.stdout.write(`${summary(result.appDef)}\n`);
+  stdout.write(`${summary(result.appDef)}\n`);
   return 0;
 }
 
+// run when executed (also through an npm bin symlink), not when imported by tests
 if (
   process.argv[1] !== undefined &&
-  resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)
+  realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
 ) {
   process.exitCode = main(process.argv.slice(2));
 }
