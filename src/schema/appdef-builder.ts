@@ -22,6 +22,7 @@ import {
   SYS_WORKSPACE,
   SYS_WS_DESCRIPTOR,
 } from './appdef-sys.js';
+import { appDefValidationErrors } from './appdef-validate.js';
 import type {
   AnyStatement,
   ArgNode,
@@ -38,7 +39,7 @@ import type {
   ViewStmt,
   WorkspaceStmt,
 } from './ast.js';
-import { errorAt, type SchemaError } from './errors.js';
+import { errorAt, errorNoPos, type SchemaError } from './errors.js';
 import { childStatements, type PackageAst, SYS_PACKAGE } from './package-ast.js';
 
 const canNotReferenceTo: Partial<Record<StructureKind | 'ViewRecord', readonly string[]>> = {
@@ -159,12 +160,12 @@ class Builder {
         acl: this.wsAcl.get(w.name) ?? [],
       }))
       .sort((x, y) => (x.name < y.name ? -1 : 1));
-    const aclErrors = aclBuildErrors(
-      this.writtenRules,
-      this.types,
-      new Map(finalWs.map((w) => [w.name, w])),
-    );
+    const wsByName = new Map(finalWs.map((w) => [w.name, w]));
+    const aclErrors = aclBuildErrors(this.writtenRules, this.types, wsByName);
     if (aclErrors.length > 0) return { appDef: undefined, errors: aclErrors };
+    // the reference validates the AppDef when it is built, after all of the above
+    const invalid = appDefValidationErrors(this.types, wsByName);
+    if (invalid.length > 0) return { appDef: undefined, errors: invalid };
     // the AppDef always has the sys package, under the reference's path
     const packages = [...a.localNameToFullPath].map(([localName, path]) => ({ localName, path }));
     packages.push({ localName: SYS_PACKAGE, path: SYS_PACKAGE_PATH });
@@ -454,8 +455,13 @@ class Builder {
     if (!this.structures.has(qn)) this.buildTable(t.stmt, t.pkg);
     const target = this.structures.get(qn);
     const expected = nestedKindOf(st.kind);
-    if (target === undefined || expected === undefined || target.kind !== expected) {
+    if (target === undefined || expected === undefined) {
       this.errors.push(errorAt(f.pos, 'incorrect nested table kind'));
+      return;
+    }
+    if (target.kind !== expected) {
+      // the reference appends this one without a position (impl_build.go addTableFieldToTable)
+      this.errors.push(errorNoPos('incorrect nested table kind'));
       return;
     }
     st.containers.push({ name: f.name, type: qn, minOccurs: 0, maxOccurs: maxNestedOccurs });

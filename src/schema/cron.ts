@@ -1,6 +1,6 @@
 // Validates cron schedules the way the reference's scheduler accepts them: 5 or 6 fields (seconds
 // optional), names for months and weekdays, `*`, `?`, ranges, steps and lists, plus the `@hourly`-style
-// descriptors and `@every <duration>`.
+// descriptors and `@every <duration>`, each optionally after a `TZ=`/`CRON_TZ=` location.
 
 const descriptors = new Set([
   '@yearly',
@@ -28,16 +28,22 @@ const dom: Bounds = { min: 1, max: 31 };
 const month: Bounds = { min: 1, max: 12, names: months, nameBase: 1 };
 const dow: Bounds = { min: 0, max: 6, names: days, nameBase: 0 };
 
+/**
+ * Whether the reference's JOB cron parser accepts the schedule. As there, only a schedule that starts with
+ * `TZ=` or `CRON_TZ=` has a location, ending at the first space; an unknown location is invalid. A descriptor
+ * must be the whole rest of the text, so surrounding spaces make it invalid; fields may have them.
+ */
 export function isValidCron(spec: string): boolean {
-  let s = spec.trim();
+  let s = spec;
   if (s.startsWith('TZ=') || s.startsWith('CRON_TZ=')) {
     const i = s.indexOf(' ');
     if (i < 0) return false;
+    if (!isKnownLocation(s.slice(s.indexOf('=') + 1, i))) return false;
     s = s.slice(i).trim();
   }
   if (s.startsWith('@')) {
     if (descriptors.has(s)) return true;
-    if (s.startsWith('@every ')) return isValidDuration(s.slice(7).trim());
+    if (s.startsWith('@every ')) return isValidDuration(s.slice(7));
     return false;
   }
   const fields = s.split(/\s+/).filter((f) => f.length > 0);
@@ -73,6 +79,32 @@ function value(text: string, b: Bounds): number | undefined {
   return i >= 0 ? i + (b.nameBase ?? 0) : undefined;
 }
 
+/** Go's time.ParseDuration syntax: an optional sign, then `0` or one or more decimal numbers with units. */
 function isValidDuration(s: string): boolean {
-  return /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(s);
+  return /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/.test(s);
+}
+
+// Zone IDs ICU (so Intl) takes that are no names of the IANA database: Java's three-letter IDs.
+const icuOnlyZones = new Set(
+  'ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Whether Go's time.LoadLocation knows the location: `` and `UTC` (both UTC), `Local`, or a name of the
+ * IANA time zone database, which it looks up by its exact spelling (a file name). The database here is the
+ * one of Intl, less the IDs only ICU has (Java's `PST`, `IST`, …, and `SystemV/…`); a name Intl knows only
+ * in another case (`utc`, `europe/berlin`) is not that spelling, nor is an offset (`+01:00`).
+ */
+export function isKnownLocation(name: string): boolean {
+  if (name === '' || name === 'UTC' || name === 'Local') return true;
+  if (/^[+-]/.test(name) || icuOnlyZones.has(name) || name.startsWith('SystemV/')) return false;
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return false;
+  }
+  return canonical === name || canonical.toLowerCase() !== name.toLowerCase();
 }

@@ -219,9 +219,7 @@ describe('COMMAND and QUERY checks', () => {
     );
   });
 
-  test('a command parameter must be an ODoc, an Object or data; a result a document, an Object or data', {
-    todo: 'the AppDef does not validate function parameter and result kinds',
-  }, () => {
+  test('a command parameter must be an ODoc, an Object or data; a result a document, an Object or data', () => {
     // reference: appdef Function.Validate / Command.Validate when the AppDef is built, e.g.
     // "not valid: parameter type «CDoc «pkg.D»», should be ODoc, Object or Data"
     const errs = errorsOf(
@@ -508,9 +506,7 @@ describe('JOB', () => {
     });
   }
 
-  test('a cron with an unknown time zone is rejected', {
-    todo: 'TZ= / CRON_TZ= locations are not validated',
-  }, () => {
+  test('a cron with an unknown time zone is rejected', () => {
     // reference: robfig/cron loads the location with time.LoadLocation and fails on unknown zones
     assertErrors(
       lines(

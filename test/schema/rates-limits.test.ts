@@ -21,7 +21,7 @@ const source = lines(
   '  TAG T;',
   '  TABLE D INHERITS sys.CDoc () WITH Tags=(T);',
   '  VIEW V (k int32, c int32, PRIMARY KEY((k), c)) AS RESULT OF P;',
-  '  EXTENSION ENGINE BUILTIN ( COMMAND C; QUERY Q RETURNS void; PROJECTOR P AFTER EXECUTE ON C INTENTS(sys.View(V)); );',
+  '  EXTENSION ENGINE BUILTIN ( COMMAND C; QUERY Q RETURNS void WITH Tags=(T); PROJECTOR P AFTER EXECUTE ON C INTENTS(sys.View(V)); );',
   '  -- ten a second',
   '  RATE R1 10 PER SECOND;',
   '  RATE R2 5 PER 2 MINUTES PER WORKSPACE;',
@@ -213,9 +213,7 @@ describe('LIMIT', () => {
     );
   });
 
-  test('a limit whose filter matches nothing in the workspace', {
-    todo: 'the AppDef does not validate limit filters',
-  }, () => {
+  test('a limit whose filter matches nothing in the workspace', () => {
     // reference: appdef Limit.Validate → ErrFilterHasNoMatches(limit, filter, workspace)
     const errs = errorsOf(
       lines(
