@@ -1,7 +1,13 @@
 // Evaluates the AppDef's ACL as the reference's appdef/acl does (core.md §8.3): the rules of a workspace's
 // ancestors apply first, then its own, later rules overriding earlier ones; roles include the roles they
 // inherit through `GRANT role TO role` in the workspace or its ancestors.
-import type { AclRuleDef, AppDef, Operation, TypeDef } from './appdef.js';
+import {
+  type AclRuleDef,
+  type AppDef,
+  type Operation,
+  recordKinds,
+  type TypeDef,
+} from './appdef.js';
 import { filterMatches, typeFields, typeText } from './appdef-filter.js';
 
 export const ROLE_SYSTEM = 'sys.System';
@@ -12,14 +18,7 @@ export interface AclDecision {
   readonly error: string | undefined;
 }
 
-const recordKinds: ReadonlySet<string> = new Set([
-  'CDoc',
-  'CRecord',
-  'WDoc',
-  'WRecord',
-  'ODoc',
-  'ORecord',
-]);
+const recordKindSet: ReadonlySet<string> = new Set(recordKinds);
 
 /**
  * Whether any of the roles may perform the operation on the resource in the workspace. For Insert,
@@ -48,7 +47,7 @@ export function isOperationAllowed(
     }
     case 'Activate':
     case 'Deactivate':
-      if (!recordKinds.has(t.kind)) return deny(`incompatible: ${typeText(t)} is not a record`);
+      if (!recordKindSet.has(t.kind)) return deny(`incompatible: ${typeText(t)} is not a record`);
       if (!(typeFields(t) ?? []).includes('sys.IsActive'))
         return deny(`not found: field «sys.IsActive» in ${typeText(t)}`);
       break;

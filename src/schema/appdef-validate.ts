@@ -4,7 +4,15 @@
 // ViewPartKey.Validate, ViewClustCols.Validate) and a limit's filter (internal/rates Limit.Validate). The
 // reference reports them joined into one error without a source position; here each is one error, also
 // without a position, in the reference's order: workspaces by name, then their types by name.
-import type { FunctionDef, LimitDef, TypeDef, TypeKind, ViewDef, WorkspaceDef } from './appdef.js';
+import {
+  type FunctionDef,
+  type LimitDef,
+  recordKinds,
+  type TypeDef,
+  type TypeKind,
+  type ViewDef,
+  type WorkspaceDef,
+} from './appdef.js';
 import {
   filterMatches,
   limitFilterText,
@@ -19,17 +27,7 @@ const ANY = 'sys.ANY';
 const paramKinds: readonly TypeKind[] = ['Data', 'ODoc', 'Object'];
 // the reference also allows GDoc, which VSQL cannot declare
 const resultKinds: readonly TypeKind[] = ['Data', 'CDoc', 'WDoc', 'ODoc', 'Object'];
-const limitableKinds: readonly TypeKind[] = [
-  'Command',
-  'Query',
-  'CDoc',
-  'CRecord',
-  'WDoc',
-  'WRecord',
-  'ODoc',
-  'ORecord',
-  'ViewRecord',
-];
+const limitableKinds: readonly TypeKind[] = ['Command', 'Query', ...recordKinds, 'ViewRecord'];
 
 /** The errors of validating the built types of all workspaces; none when the AppDef is valid. */
 export function appDefValidationErrors(
