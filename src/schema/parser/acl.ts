@@ -10,9 +10,8 @@ import {
   node,
   type TableOpName,
 } from '../ast.js';
-import { identList, qname } from './common.js';
+import { identList, oneOf, qname } from './common.js';
 import type { Cursor } from './cursor.js';
-import { oneOf } from './extension.js';
 import { T, type Token } from './token.js';
 
 /** `GRANT target TO role` or `REVOKE target FROM role` */

@@ -53,6 +53,12 @@ export function stringValue(p: Cursor): string {
   return unquoteString(p.consume(T.String).text);
 }
 
+/** Consumes one of the keywords `words` and returns it. */
+export function oneOf<W extends string>(p: Cursor, words: readonly W[]): W {
+  for (const w of words) if (p.atKw(w)) return p.next().text as W;
+  return p.fail();
+}
+
 // ---- data types ----
 
 /** Single-word type names and their aliases (core.md §1.2-1.3). */

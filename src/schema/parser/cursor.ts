@@ -10,7 +10,7 @@ import { describeType, T, type Token, type TokenType } from './token.js';
 export class SyntaxFailure extends Error {}
 
 /** Far beyond real schemas, far below the stack's limit (about 2,000 nested workspaces or parentheses). */
-export const MAX_NESTING = 500;
+const MAX_NESTING = 500;
 
 export class Cursor {
   private i = 0;

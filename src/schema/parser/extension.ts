@@ -24,6 +24,7 @@ import {
 } from '../ast.js';
 import {
   fieldType,
+  oneOf,
   parenQnameList,
   qname,
   startsDataType,
@@ -145,12 +146,6 @@ function storageOp(p: Cursor): { op: StorageOpName; scopes: StorageScopeName[] }
   while (p.eat(T.Comma) !== undefined) scopes.push(oneOf(p, storageScopes));
   p.consume(T.RParen);
   return { op, scopes };
-}
-
-/** Consumes one of the keywords `words` and returns it. */
-export function oneOf<W extends string>(p: Cursor, words: readonly W[]): W {
-  for (const w of words) if (p.atKw(w)) return p.next().text as W;
-  return p.fail();
 }
 
 // ---- workspace level: EXTENSION ENGINE x ( COMMAND ...; QUERY ...; PROJECTOR ...; JOB ... ) ----

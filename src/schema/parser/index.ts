@@ -7,7 +7,6 @@ import { Cursor } from './cursor.js';
 import { fileBody } from './file.js';
 import { tokenize } from './lexer.js';
 
-export { docComment } from './doc-comment.js';
 export { type LexResult, tokenize } from './lexer.js';
 
 export interface ParseResult {

@@ -9,9 +9,8 @@ import {
   type RateStmt,
   type RateUnit,
 } from '../ast.js';
-import { intValue, qname } from './common.js';
+import { intValue, oneOf, qname } from './common.js';
 import { type Cursor, unquoteIdent } from './cursor.js';
-import { oneOf } from './extension.js';
 import { T } from './token.js';
 
 const rateUnits: ReadonlyMap<string, RateUnit> = new Map<string, RateUnit>([
