@@ -1,0 +1,18 @@
+// Applications: the built-in sys behaviour joined with an application's own extensions, run on
+// the engine.
+import { type BuiltinExtensions, mergeExtensions } from '../extensions/index.js';
+import { Engine, type EngineOptions } from '../processors/index.js';
+import { sysExtensions } from './sys/index.js';
+
+export { sysExtensions } from './sys/index.js';
+
+export interface DeployOptions extends Omit<EngineOptions, 'extensions'> {
+  /** The application's own built-in extensions. */
+  readonly extensions?: BuiltinExtensions;
+}
+
+/** Starts an application with the sys package's behaviour and its own extensions. */
+export function deployApp(options: DeployOptions): Promise<Engine> {
+  const sys = sysExtensions(options.app, { clock: options.clock ?? Date.now });
+  return Engine.start({ ...options, extensions: mergeExtensions(sys, options.extensions ?? {}) });
+}

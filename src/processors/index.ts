@@ -1,0 +1,8 @@
+// The processors context: partitions and group commit, command and query processing,
+// projectors, jobs and notifications.
+export type { CommandRequest, CommandResult } from './command/command-processor.js';
+export { type AppHost, Deployment } from './deployment.js';
+export { Engine, type EngineOptions } from './engine.js';
+export { NotificationBroker, type ProjectionKey } from './n10n/broker.js';
+export { ProcessorError } from './processor-error.js';
+export type { QueryRequest } from './query/query-processor.js';

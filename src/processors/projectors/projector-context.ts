@@ -1,0 +1,89 @@
+import type {
+  ArgObject,
+  FederationClient,
+  MailMessage,
+  ProjectorContext,
+  ProjectorCud,
+  ProjectorEvent,
+} from '../../extensions/index.js';
+import { appendChild, recordValue } from '../../extensions/index.js';
+import type { ViewDef } from '../../schema/index.js';
+import type { DbEvent, ObjectNode, RecordRow, ViewRow } from '../../structs/index.js';
+import type { Deployment } from '../deployment.js';
+import { badRequest } from '../processor-error.js';
+
+/** Where a projector's (or job's) reads go and its intents land; the runner decides. */
+export interface ProjectorSources {
+  getRecord(id: number): Promise<RecordRow | undefined>;
+  getView(view: ViewDef, key: ViewRow): Promise<ViewRow | undefined>;
+  readView(view: ViewDef, key: ViewRow): AsyncIterable<ViewRow>;
+  getWLogEvent(offset: number): Promise<DbEvent | undefined>;
+  putView(view: ViewDef, row: ViewRow): void;
+  sendMail(message: MailMessage): void;
+  readonly federation: FederationClient;
+}
+
+/** An argument object tree as extensions see it. */
+export function argObjectOf(node: ObjectNode): ArgObject {
+  const out: Record<string, unknown> = { 'sys.QName': node.qname, ...node.fields };
+  if (node.id !== 0) out['sys.ID'] = node.id;
+  if (node.parentId !== 0) out['sys.ParentID'] = node.parentId;
+  for (const c of node.children) {
+    appendChild(out, c.container, argObjectOf(c));
+  }
+  return out;
+}
+
+export function projectorEventOf(event: DbEvent, cuds: readonly ProjectorCud[]): ProjectorEvent {
+  return {
+    qname: event.qname,
+    wsid: event.wsid,
+    wlogOffset: event.wlogOffset,
+    plogOffset: event.plogOffset,
+    registeredAt: event.registeredAt,
+    args: event.argument === null ? undefined : argObjectOf(event.argument),
+    error: event.error?.message,
+    cuds,
+  };
+}
+
+export function projectorContext(
+  d: Deployment,
+  event: DbEvent,
+  cuds: readonly ProjectorCud[],
+  src: ProjectorSources,
+): ProjectorContext {
+  const { structs } = d;
+  return {
+    wsid: event.wsid,
+    event: projectorEventOf(event, cuds),
+    log: d.host.log,
+    secret: d.host.secrets,
+    records: {
+      get: async (id) => {
+        const r = await src.getRecord(id);
+        return r === undefined ? undefined : recordValue(r);
+      },
+      getSingleton: async (qname) => {
+        const id = structs.names.singletonId(qname);
+        if (id === undefined) throw badRequest(`${qname} is not a singleton`);
+        const r = await src.getRecord(id);
+        return r === undefined ? undefined : recordValue(r);
+      },
+      findUnique: async () => {
+        throw new Error('findUnique is available to commands only');
+      },
+    },
+    views: {
+      get: (view, key) => src.getView(structs.view(view), key),
+      read: (view, key) => src.readView(structs.view(view), key),
+      put: (view, row) => src.putView(structs.view(view), row),
+    },
+    wlog: {
+      get: (offset) => src.getWLogEvent(offset),
+      read: (from, count) => structs.readWLog(event.wsid, from, from + count),
+    },
+    sendMail: (message) => src.sendMail(message),
+    federation: src.federation,
+  };
+}

@@ -1,0 +1,14 @@
+// Typed persistence on the storage contract: events, records, view rows, name registries.
+export { AppStructs } from './app-structs.js';
+export * from './consts.js';
+export { NameRegistry } from './name-registry.js';
+export type {
+  DbEvent,
+  EventError,
+  FieldValues,
+  ObjectNode,
+  RecordRow,
+  RecordUpdate,
+  ViewRow,
+} from './types.js';
+export { ViewKeyError } from './view-keys.js';
