@@ -120,11 +120,13 @@ export class AppStructs {
     };
   }
 
-  /** The storage key of a view row, as a string for in-memory maps of pending writes. */
-  viewKeyString(wsid: number, view: ViewDef, row: ViewRow): string {
-    const pk = viewPk(this.names, view, wsid, row);
-    const cc = viewCc(this.names, view, row);
-    return `${Buffer.from(pk).toString('latin1')}\u0000${Buffer.from(cc).toString('latin1')}`;
+  /** The storage key of a view row. */
+  viewKey(wsid: number, view: ViewDef, row: ViewRow): { pk: Uint8Array; cc: Uint8Array } {
+    return { pk: viewPk(this.names, view, wsid, row), cc: viewCc(this.names, view, row) };
+  }
+
+  encodeViewRow(view: ViewDef, row: ViewRow): Uint8Array {
+    return encodeViewRow(this.names, view, row);
   }
 
   /** The start of the key strings of the rows {@link readView} reads with this key. */

@@ -11,11 +11,15 @@ function idHi(id: number): number {
   return Math.floor(id / 2 ** 18);
 }
 
+/**
+ * Indexes the IDs of O documents and records, which live only inside their events. Unlike the
+ * reference it does not index C and W records: the records table already answers "does this ID
+ * exist, and what is its QName" for them, and skipping them saves a row per record written.
+ */
 export const recordsRegistryProjector: ProjectorFunction = (ctx) => {
   const e = ctx.event;
   const put = (id: number, qname: string) =>
     ctx.views.put(REGISTRY, { IDHi: idHi(id), ID: id, WLogOffset: e.wlogOffset, QName: qname });
-  for (const c of e.cuds) if (c.isNew) put(c.record.id, c.record.qname);
   const visit = (n: Record<string, unknown>) => {
     if (typeof n['sys.ID'] === 'number') put(n['sys.ID'] as number, String(n['sys.QName']));
     for (const v of Object.values(n)) {

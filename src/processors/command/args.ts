@@ -5,7 +5,7 @@ import type { AppDef, StructureDef } from '../../schema/index.js';
 import { isRawId } from '../../structs/index.js';
 import { badRequest } from '../processor-error.js';
 import type { ArgDraft } from './drafts.js';
-import { fieldValue } from './field-values.js';
+import { fieldOf, fieldValue } from './field-values.js';
 
 const sysArgFields = new Set([
   'sys.ID',
@@ -42,7 +42,7 @@ export function buildArgument(
       }
       continue;
     }
-    const f = type.fields.find((x) => x.name === name);
+    const f = fieldOf(type, name);
     if (f !== undefined) {
       if (value !== null) fields[name] = fieldValue(f, value, where);
       continue;

@@ -4,7 +4,7 @@ import { type FieldValues, isRawId } from '../../structs/index.js';
 import type { LayeredReader } from '../partition/write-set.js';
 import { badRequest, forbidden, notFound } from '../processor-error.js';
 import type { CreateDraft, UpdateDraft } from './drafts.js';
-import { fieldValue } from './field-values.js';
+import { fieldOf, fieldValue } from './field-values.js';
 
 export const MAX_CUDS = 100;
 
@@ -86,7 +86,7 @@ export function createDraft(app: AppDef, f: Record<string, unknown>, where: stri
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(f)) {
     if (createSysFields.has(name)) continue;
-    const fd = type.fields.find((x) => x.name === name);
+    const fd = fieldOf(type, name);
     if (fd === undefined || fd.system)
       throw badRequest(`${where}: field «${name}» is not defined in ${qname}`);
     if (value !== null) fields[name] = fieldValue(fd, value, where);
@@ -126,7 +126,7 @@ export function updateDraft(
     if (name === 'sys.ParentID' || name === 'sys.Container') {
       throw badRequest(`${where}: system field ${name} cannot be updated`);
     }
-    const fd = type.fields.find((x) => x.name === name);
+    const fd = fieldOf(type, name);
     if (fd === undefined || fd.system)
       throw badRequest(`${where}: field «${name}» is not defined in ${existing.qname}`);
     if (value === null) {

@@ -1,7 +1,7 @@
 // Converts JSON values from a request into stored field values, checking the field's data kind
 // and constraints (core.md §4.3): integers in range, lengths, CHECK patterns, base64 bytes.
 import { RE2JS } from 're2js';
-import type { DataKind, FieldDef } from '../../schema/index.js';
+import type { DataKind, FieldDef, StructureDef } from '../../schema/index.js';
 import { badRequest } from '../processor-error.js';
 
 const patterns = new Map<string, RE2JS>();
@@ -110,4 +110,16 @@ export function jsonValue(v: unknown): unknown {
   return v instanceof Uint8Array
     ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
     : v;
+}
+
+const fieldMaps = new WeakMap<StructureDef, ReadonlyMap<string, FieldDef>>();
+
+/** A field of a structure by name; the lookup map is built once per type. */
+export function fieldOf(type: StructureDef, name: string): FieldDef | undefined {
+  let map = fieldMaps.get(type);
+  if (map === undefined) {
+    map = new Map(type.fields.map((f) => [f.name, f]));
+    fieldMaps.set(type, map);
+  }
+  return map.get(name);
 }

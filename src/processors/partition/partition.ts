@@ -9,7 +9,7 @@ import {
 } from '../command/command-processor.js';
 import type { Deployment } from '../deployment.js';
 import { ProcessorError, toProcessorError } from '../processor-error.js';
-import { LayeredReader, WriteSet } from './write-set.js';
+import { LayeredReader, RecordCache, WriteSet } from './write-set.js';
 
 /** What a partition reports once a batch is durable. */
 export interface CommittedBatch {
@@ -51,6 +51,7 @@ export class Partition {
   /** The batch being written: its writes are visible to the next batch's commands. */
   private inflight: WriteSet | undefined;
   private idle: Promise<void> = Promise.resolve();
+  private readonly cache = new RecordCache();
   private readonly maxBatchCommands: number;
   private readonly maxBatchRows: number;
 
@@ -82,6 +83,7 @@ export class Partition {
       advance(state, event);
     }
     this.state = state;
+    this.cache.clear();
   }
 
   private async run(): Promise<void> {
@@ -160,7 +162,7 @@ export class Partition {
           partition: this.id,
           plogOffset: state.nextPLogOffset,
           counters,
-          reader: new LayeredReader(this.deployment.structs, layers),
+          reader: new LayeredReader(this.deployment.structs, layers, this.cache),
           writes,
           now: this.deployment.host.clock(),
         },
@@ -197,6 +199,7 @@ export class Partition {
     } finally {
       if (this.inflight === batch) this.inflight = undefined;
     }
+    for (const [key, row] of batch.records) this.cache.set(key, row);
     for (const { pending, outcome } of done) pending.resolve(outcome.result);
     this.options.onCommit?.({ partition: this.id, outcomes: done.map((d) => d.outcome) });
     return true;

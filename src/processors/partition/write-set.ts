@@ -6,6 +6,9 @@ interface PendingView {
   readonly wsid: number;
   readonly view: ViewDef;
   readonly row: ViewRow;
+  /** The row's storage key, computed once for the map key and the batch item. */
+  readonly pk: Uint8Array;
+  readonly cc: Uint8Array;
 }
 
 /**
@@ -26,7 +29,8 @@ export class WriteSet {
   }
 
   putView(structs: AppStructs, wsid: number, view: ViewDef, row: ViewRow): void {
-    this.views.set(structs.viewKeyString(wsid, view, row), { wsid, view, row });
+    const { pk, cc } = structs.viewKey(wsid, view, row);
+    this.views.set(keyString(pk, cc), { wsid, view, row, pk, cc });
   }
 
   /** Takes over another set's writes (a command's, once it has succeeded). */
@@ -47,9 +51,42 @@ export class WriteSet {
     for (const [key, row] of this.records) {
       items.push(structs.recordItem(Number(key.slice(0, key.indexOf(':'))), row));
     }
-    for (const { wsid, view, row } of this.views.values())
-      items.push(structs.viewItem(wsid, view, row));
+    for (const { view, row, pk, cc } of this.views.values()) {
+      items.push({ pk, cc, value: structs.encodeViewRow(view, row) });
+    }
     return items;
+  }
+}
+
+/** A storage key as a map key; the partition key is self-delimiting, so a separator suffices. */
+export function keyString(pk: Uint8Array, cc: Uint8Array): string {
+  const p = Buffer.from(pk.buffer, pk.byteOffset, pk.byteLength).toString('latin1');
+  const c = Buffer.from(cc.buffer, cc.byteOffset, cc.byteLength).toString('latin1');
+  return `${p}\u0000${c}`;
+}
+
+/**
+ * Records a partition has recently written or read. The partition is the only writer of its
+ * workspaces' records, so once a batch is durable its records can be served from here; the
+ * oldest entries are dropped beyond the limit.
+ */
+export class RecordCache {
+  private readonly map = new Map<string, RecordRow>();
+
+  constructor(private readonly limit = 20_000) {}
+
+  get(wsid: number, id: number): RecordRow | undefined {
+    return this.map.get(WriteSet.recordKey(wsid, id));
+  }
+
+  set(key: string, row: RecordRow): void {
+    this.map.delete(key);
+    this.map.set(key, row);
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  clear(): void {
+    this.map.clear();
   }
 }
 
@@ -61,6 +98,7 @@ export class LayeredReader {
   constructor(
     private readonly structs: AppStructs,
     private readonly layers: readonly WriteSet[],
+    private readonly cache?: RecordCache,
   ) {}
 
   async getRecord(wsid: number, id: number): Promise<RecordRow | undefined> {
@@ -69,12 +107,18 @@ export class LayeredReader {
       const r = layer.records.get(key);
       if (r !== undefined) return r;
     }
-    return this.structs.getRecord(wsid, id);
+    if (this.cache === undefined) return this.structs.getRecord(wsid, id);
+    const cached = this.cache.get(wsid, id);
+    if (cached !== undefined) return cached;
+    const stored = await this.structs.getRecord(wsid, id);
+    if (stored !== undefined) this.cache.set(key, stored);
+    return stored;
   }
 
   async getView(wsid: number, view: ViewDef, key: ViewRow): Promise<ViewRow | undefined> {
     if (this.layers.some((l) => l.views.size > 0)) {
-      const k = this.structs.viewKeyString(wsid, view, key);
+      const { pk, cc } = this.structs.viewKey(wsid, view, key);
+      const k = keyString(pk, cc);
       for (const layer of this.layers) {
         const pending = layer.views.get(k);
         if (pending !== undefined) return pending.row;
@@ -102,7 +146,8 @@ export class LayeredReader {
     const extra = [...pending.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     let i = 0;
     for await (const row of this.structs.readView(wsid, view, key)) {
-      const k = this.structs.viewKeyString(wsid, view, row);
+      const { pk, cc } = this.structs.viewKey(wsid, view, row);
+      const k = keyString(pk, cc);
       while (i < extra.length && extra[i]![0] < k) yield extra[i++]![1];
       if (i < extra.length && extra[i]![0] === k) {
         yield extra[i++]![1];

@@ -1,0 +1,3 @@
+import run from './engine.js';
+
+await run(['--backend=lmdb', '--seconds=4', '--quick']);
