@@ -1,3 +1,0 @@
-import run from './engine.js';
-
-await run(['--backend=lmdb', '--seconds=4', '--quick']);
