@@ -7,6 +7,7 @@ import { AppStructs, FIRST_APP_WSID_BASE, MAIN_CLUSTER_ID, newWsid } from '../st
 import type { CommandRequest, CommandResult } from './command/command-processor.js';
 import { type AppHost, Deployment } from './deployment.js';
 import { NotificationBroker } from './n10n/broker.js';
+import { GroupWriter } from './partition/group-writer.js';
 import { Partition } from './partition/partition.js';
 import { Actualizer } from './projectors/actualizer.js';
 import { executeQuery, type QueryRequest } from './query/query-processor.js';
@@ -74,10 +75,12 @@ export class Engine {
       }
     }
     this.actualizers = actualizers;
+    const writer = new GroupWriter(deployment.structs.storage);
     this.partitions = Array.from(
       { length: n },
       (_, id) =>
         new Partition(id, deployment, {
+          writer,
           ...(options.maxBatchCommands === undefined
             ? {}
             : { maxBatchCommands: options.maxBatchCommands }),

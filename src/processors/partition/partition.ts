@@ -9,6 +9,7 @@ import {
 } from '../command/command-processor.js';
 import type { Deployment } from '../deployment.js';
 import { ProcessorError, toProcessorError } from '../processor-error.js';
+import type { GroupWriter } from './group-writer.js';
 import { LayeredReader, RecordCache, WriteSet } from './write-set.js';
 
 /** What a partition reports once a batch is durable. */
@@ -23,6 +24,8 @@ export interface PartitionOptions {
   /** Stop adding commands to a batch once it holds this many storage rows. */
   readonly maxBatchRows?: number;
   readonly onCommit?: (batch: CommittedBatch) => void;
+  /** Joins this partition's writes with the other partitions' (default: write alone). */
+  readonly writer?: GroupWriter;
 }
 
 interface Pending {
@@ -185,7 +188,8 @@ export class Partition {
   ): Promise<boolean> {
     const { structs } = this.deployment;
     try {
-      await structs.storage.putBatch(batch.items(structs));
+      const items = batch.items(structs);
+      await (this.options.writer?.write(items) ?? structs.storage.putBatch(items));
     } catch (error) {
       const failure = new ProcessorError(500, `storage write failed: ${(error as Error).message}`, {
         cause: error,
