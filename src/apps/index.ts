@@ -16,3 +16,4 @@ export function deployApp(options: DeployOptions): Promise<Engine> {
   const sys = sysExtensions(options.app, { clock: options.clock ?? Date.now });
   return Engine.start({ ...options, extensions: mergeExtensions(sys, options.extensions ?? {}) });
 }
+export { type AppPackage, AppPackageError, loadAppPackage } from './app-package.js';

@@ -11,6 +11,7 @@ import { GroupWriter } from './partition/group-writer.js';
 import { Partition } from './partition/partition.js';
 import { Actualizer } from './projectors/actualizer.js';
 import { executeQuery, type QueryRequest } from './query/query-processor.js';
+import { queryV1, queryV2, readCDocs, readDoc, readView } from './query/reads.js';
 import { JobScheduler } from './scheduler/job-scheduler.js';
 
 export interface EngineOptions {
@@ -155,6 +156,31 @@ export class Engine {
     return executeQuery(this.deployment, req);
   }
 
+  /** API v1 query: body with args and the rows operators; rows as arrays per element. */
+  queryV1(req: Parameters<typeof queryV1>[1]) {
+    return queryV1(this.deployment, req);
+  }
+
+  /** API v2 query: args and operators from the query string. */
+  queryV2(req: Parameters<typeof queryV2>[1]) {
+    return queryV2(this.deployment, req);
+  }
+
+  /** API v2: one document or record by ID (singletons by 0). */
+  readDoc(req: Parameters<typeof readDoc>[1]) {
+    return readDoc(this.deployment, req);
+  }
+
+  /** API v2: the documents of a CDoc QName. */
+  readCDocs(req: Parameters<typeof readCDocs>[1]) {
+    return readCDocs(this.deployment, req);
+  }
+
+  /** API v2: rows of a view selected by `where` on its key. */
+  readView(req: Parameters<typeof readView>[1]) {
+    return readView(this.deployment, req);
+  }
+
   /** Creates and initialises a workspace of a kind, as the platform (System principal). */
   async createWorkspace(ws: {
     readonly wsid: number;
@@ -190,6 +216,20 @@ export class Engine {
         await this.createWorkspace({ wsid, kind: 'sys.AppWorkspaceWS', name: `appws-${i}` });
       }),
     );
+  }
+
+  /**
+   * Resolves when every async projector has handled every event committed so far (tests and
+   * demos use it instead of sleeping); rejects after `timeoutMs`.
+   */
+  async projectorsCaughtUp(timeoutMs = 10_000): Promise<void> {
+    const targets = this.partitions.map((p) => p.lastCommittedOffset);
+    const deadline = Date.now() + timeoutMs;
+    while (this.actualizers.some((a) => a.savedOffset < (targets[a.partition] ?? 0))) {
+      if (Date.now() > deadline)
+        throw new Error(`async projectors did not catch up in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /** Finishes the commands in flight, then stops actualizers and jobs. Storage stays open. */

@@ -5,4 +5,10 @@ export { type AppHost, Deployment } from './deployment.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { NotificationBroker, type ProjectionKey } from './n10n/broker.js';
 export { ProcessorError } from './processor-error.js';
-export type { QueryRequest } from './query/query-processor.js';
+export {
+  parseV1QueryParams,
+  parseV2ReadParams,
+  type QueryRequest,
+  type ResultObject,
+  type V2ReadParams,
+} from './query/index.js';

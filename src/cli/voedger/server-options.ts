@@ -18,6 +18,9 @@ export interface ServerOptions {
   dataDir: string;
   postgresUrl?: string;
   postgresSchema?: string;
+  /** Application packages, `[owner/name=]DIR`. */
+  app?: string[];
+  partitions?: string;
 }
 
 /** The `voedger server` options; every flag can also be set by its environment variable. */
@@ -37,6 +40,15 @@ export function serverOptions(): Option[] {
     new Option(`${s.postgresSchema.flag} <schema>`, 'PostgreSQL schema of the postgres backend')
       .env(s.postgresSchema.env[0] as string)
       .default('voedger'),
+    new Option(
+      '--app <[owner/name=]dir>',
+      'load an application package: its VSQL files and its extensions module (repeatable)',
+    )
+      .env('VOEDGER_APP')
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    new Option('--partitions <n>', 'partitions of each application')
+      .env('VOEDGER_PARTITIONS')
+      .default('10'),
   ];
 }
 

@@ -55,6 +55,8 @@ export class Partition {
   private inflight: WriteSet | undefined;
   private idle: Promise<void> = Promise.resolve();
   private readonly cache = new RecordCache();
+  /** The PLog offset of the last durable event of this partition (0 when there is none). */
+  lastCommittedOffset = 0;
   private readonly maxBatchCommands: number;
   private readonly maxBatchRows: number;
 
@@ -86,6 +88,7 @@ export class Partition {
       advance(state, event);
     }
     this.state = state;
+    this.lastCommittedOffset = state.nextPLogOffset - 1;
     this.cache.clear();
   }
 
@@ -204,6 +207,8 @@ export class Partition {
       if (this.inflight === batch) this.inflight = undefined;
     }
     for (const [key, row] of batch.records) this.cache.set(key, row);
+    const last = done[done.length - 1];
+    if (last !== undefined) this.lastCommittedOffset = last.outcome.event.plogOffset;
     for (const { pending, outcome } of done) pending.resolve(outcome.result);
     this.options.onCommit?.({ partition: this.id, outcomes: done.map((d) => d.outcome) });
     return true;

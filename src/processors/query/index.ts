@@ -1,5 +1,8 @@
 // The query processor's rows machinery: v1 body parameters and rows pipeline, v2 read parameters, read
 // operators and view key building.
+
+export { checkWorkspace, executeQuery, type QueryRequest } from './query-processor.js';
+export { queryV1, queryV2, readCDocs, readDoc, readView, recordJson } from './reads.js';
 export {
   parseV1QueryParams,
   type V1Element,
