@@ -1,5 +1,6 @@
 /** The README's code comes from examples that run here, so it cannot drift from the code. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,16 @@ describe('README', () => {
       readme.includes(region('examples/storage/quickstart.ts', 'quickstart')),
       'README.md no longer matches examples/storage/quickstart.ts: copy the region again',
     );
+  });
+
+  it('shows what the tracker demo prints', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const [command, output] = blocksAfter(readme, '## Running an application');
+    assert.equal(command, 'npx tsx examples/tracker/demo.ts\n');
+    const demo = new URL('examples/tracker/demo.ts', root).pathname;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', demo], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, output);
   });
 
   it('storage quickstart example runs and reads the range it describes', async () => {
