@@ -35,6 +35,13 @@ export interface KvStorage {
   /** The keyspace name this storage was opened with. */
   readonly keyspace: string;
 
+  /**
+   * How many writes the backend runs in parallel to good effect: 1 for a store that commits one
+   * transaction at a time (LMDB), more for one that writes on several connections (PostgreSQL).
+   * Writers that join batches use it; absent means 1.
+   */
+  readonly writeConcurrency?: number;
+
   /** Upserts one row; clears any TTL it had. Durable when the promise resolves. */
   put(pk: Uint8Array, cc: Uint8Array, value: Uint8Array): Promise<void>;
 

@@ -7,7 +7,8 @@ interface Waiting {
 }
 
 /**
- * Joins the batches of all partitions into one storage write at a time. Each storage commit
+ * Joins the batches of all partitions into one storage write at a time (or a few, for a store
+ * that writes in parallel). Each storage commit
  * costs an fsync, and the embedded store commits transactions one after another, so sixteen
  * partitions writing on their own would wait on sixteen fsyncs; joined, they wait on one. The
  * batches that arrive while a write is under way go together in the next one. A failed write
@@ -15,18 +16,24 @@ interface Waiting {
  */
 export class GroupWriter {
   private waiting: Waiting[] = [];
-  private busy = false;
+  private active = 0;
+  private readonly lanes: number;
 
   constructor(
     private readonly storage: KvStorage,
     private readonly maxRows = 90_000,
-  ) {}
+  ) {
+    // A store that runs writes in parallel (PostgreSQL, on several connections) gets several
+    // lanes; batches of one partition still go one after another, since a partition submits
+    // its next batch only when the previous one is durable.
+    this.lanes = Math.max(1, storage.writeConcurrency ?? 1);
+  }
 
   write(items: readonly KvBatchItem[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ items, resolve, reject });
-      if (!this.busy) {
-        this.busy = true;
+      if (this.active < this.lanes) {
+        this.active++;
         // Let the other partitions finishing in this turn join the first write too.
         setImmediate(() => void this.flush());
       }
@@ -53,6 +60,6 @@ export class GroupWriter {
         for (const w of group) w.reject(error);
       }
     }
-    this.busy = false;
+    this.active--;
   }
 }

@@ -37,6 +37,8 @@ const expiryOfRow = (row: postgres.Row) => Number(row.expires_at);
 class PostgresStorage implements KvStorage {
   /** Set when the keyspace is dropped or its provider closed. */
   closed = false;
+  /** Batches on different connections commit in parallel; a few keep the pool free for reads. */
+  readonly writeConcurrency = 4;
   private readonly table: postgres.Helper<string>;
 
   constructor(
