@@ -12,8 +12,23 @@ export interface DeployOptions extends Omit<EngineOptions, 'extensions'> {
 }
 
 /** Starts an application with the sys package's behaviour and its own extensions. */
-export function deployApp(options: DeployOptions): Promise<Engine> {
-  const sys = sysExtensions(options.app, { clock: options.clock ?? Date.now });
-  return Engine.start({ ...options, extensions: mergeExtensions(sys, options.extensions ?? {}) });
+export async function deployApp(options: DeployOptions): Promise<Engine> {
+  let engine: Engine | undefined;
+  const sys = sysExtensions(options.app, {
+    clock: options.clock ?? Date.now,
+    runtime: () => {
+      if (engine === undefined) throw new Error('the application is still starting');
+      return {
+        structs: engine.structs,
+        partitions: engine.partitions.length,
+        appQName: engine.appQName,
+      };
+    },
+  });
+  engine = await Engine.start({
+    ...options,
+    extensions: mergeExtensions(sys, options.extensions ?? {}),
+  });
+  return engine;
 }
 export { type AppPackage, AppPackageError, loadAppPackage } from './app-package.js';

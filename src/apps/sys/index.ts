@@ -1,6 +1,8 @@
 // The sys package's behaviour as built-in extensions (core.md §7).
-import type { BuiltinExtensions, CommandFunction } from '../../extensions/index.js';
+import type { BuiltinExtensions, CommandFunction, QueryFunction } from '../../extensions/index.js';
 import type { AppDef } from '../../schema/index.js';
+import type { AppStructs } from '../../structs/index.js';
+import { journal } from './journal.js';
 import { collection, echo, getCDoc, grCount, modules, state } from './queries.js';
 import {
   applyUniques,
@@ -8,6 +10,7 @@ import {
   projectorWLogDates,
   recordsRegistryProjector,
 } from './record-projectors.js';
+import { sqlQuery } from './sql-query.js';
 import {
   applyDeactivateWorkspace,
   createWorkspace,
@@ -20,6 +23,23 @@ const noop: CommandFunction = () => {};
 
 export interface SysOptions {
   readonly clock: () => number;
+  /** The running application, for the queries that read storage directly (SqlQuery). */
+  readonly runtime: () => {
+    readonly structs: AppStructs;
+    readonly partitions: number;
+    readonly appQName: string;
+  };
+}
+
+function sqlQueryFunction(app: AppDef, options: SysOptions): QueryFunction {
+  return async (ctx) => {
+    const { structs, partitions, appQName } = options.runtime();
+    const rows = sqlQuery(
+      { app, structs, wsid: ctx.wsid, partitions, appQName },
+      String(ctx.args?.Query ?? ''),
+    );
+    for await (const Result of rows) await ctx.emit({ Result });
+  };
 }
 
 export function sysExtensions(app: AppDef, options: SysOptions): BuiltinExtensions {
@@ -37,6 +57,8 @@ export function sysExtensions(app: AppDef, options: SysOptions): BuiltinExtensio
       'sys.Collection': collection(app),
       'sys.GetCDoc': getCDoc,
       'sys.State': state,
+      'sys.Journal': journal(app),
+      'sys.SqlQuery': sqlQueryFunction(app, options),
     },
     projectors: {
       'sys.RecordsRegistryProjector': recordsRegistryProjector,

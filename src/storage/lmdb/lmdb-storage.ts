@@ -289,6 +289,9 @@ export class LmdbStorageProvider implements StorageProvider {
       mkdirSync(options.path, { recursive: true });
       root = open({
         path: options.path,
+        // The data directory is always a directory, even when its name has a dot in it
+        // (lmdb-js would otherwise take `/tmp/tmp.X` for a single-file database).
+        noSubdir: false,
         maxDbs: 2 * (options.maxKeyspaces ?? 1024) + 1,
         // Resolve a write only once it is flushed: an acknowledged write survives a crash.
         overlappingSync: false,
