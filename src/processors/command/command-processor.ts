@@ -20,6 +20,7 @@ import { projectorTriggered } from '../projectors/trigger.js';
 import { buildArgument } from './args.js';
 import { createDraft, parseCuds, updateDraft } from './cuds.js';
 import type { ArgDraft, CreateDraft, UpdateDraft } from './drafts.js';
+import { fieldValue } from './field-values.js';
 import { uniquesOf, uniqueViewKey } from './uniques.js';
 
 export interface CommandRequest {
@@ -40,6 +41,12 @@ export interface CommandResult {
   /** Raw IDs of the request (as strings) to the IDs the records got; singletons are left out. */
   readonly newIds: Readonly<Record<string, number>>;
   readonly result: FieldValues | undefined;
+}
+
+/** The IDs an event gives out: raw to real, and the QName of each real one. */
+interface EventIds {
+  readonly real: Map<number, number>;
+  readonly types: Map<number, string>;
 }
 
 /** A workspace's counters, held by its partition. */
@@ -190,13 +197,16 @@ export async function executeCommand(
   }
 
   // IDs: raw IDs become the workspace's next IDs, singletons get their fixed IDs.
-  const ids = new Map<number, number>();
+  const ids: EventIds = { real: new Map(), types: new Map() };
   const newIds: Record<string, number> = {};
   const nextId = (): number => counters.nextRecordId++;
-  const assign = (rawId: number, real: number, where: string, report: boolean) => {
-    if (ids.has(rawId)) throw conflict(`${where}: raw ID ${rawId} is used more than once`);
-    ids.set(rawId, real);
-    if (report) newIds[String(rawId)] = real;
+  const assign = (rawId: number, real: number, qname: string, where: string, report: boolean) => {
+    if (rawId !== 0 && ids.real.has(rawId)) {
+      throw conflict(`${where}: raw ID ${rawId} is used more than once`);
+    }
+    if (rawId !== 0) ids.real.set(rawId, real);
+    ids.types.set(real, qname);
+    if (report && rawId !== 0) newIds[String(rawId)] = real;
   };
   const argNode = arg === undefined ? null : assignArgIds(app, arg, nextId, assign);
   const singletonsCreated = new Set<string>();
@@ -211,16 +221,29 @@ export async function executeCommand(
       if ((await reader.getRecord(wsid, sid)) !== undefined) {
         throw conflict(`${c.where}: singleton ${c.qname} already exists`);
       }
-      assign(c.rawId, sid, c.where, false);
+      assign(c.rawId, sid, c.qname, c.where, false);
       createdIds.push(sid);
     } else {
       const id = nextId();
-      assign(c.rawId, id, c.where, true);
+      assign(c.rawId, id, c.qname, c.where, true);
       createdIds.push(id);
     }
   }
+  if (wsKind !== undefined) {
+    for (const c of [
+      ...creates.map((x) => ({ qname: x.qname, where: x.where })),
+      ...updates.map((x) => ({ qname: x.existing.qname, where: x.where })),
+    ]) {
+      if (app.workspaceType(wsKind, c.qname) === undefined) {
+        throw badRequest(`${c.where}: table ${c.qname} is not defined in workspace ${wsKind}`);
+      }
+    }
+  }
+  if (req.command === 'sys.CUD' && creates.length === 0 && updates.length === 0) {
+    throw badRequest('sys.CUD needs at least one CUD');
+  }
   for (const u of updates) {
-    if (ids.has(u.existing.id))
+    if (ids.types.has(u.existing.id))
       throw conflict(`${u.where}: record ${u.existing.id} is both created and updated`);
   }
 
@@ -234,7 +257,7 @@ export async function executeCommand(
     const fields = await resolveRefs(env, t, c.fields, ids, c.where);
     let parentId = 0;
     if (c.parentId !== 0) {
-      parentId = isRawId(c.parentId) ? (ids.get(c.parentId) ?? 0) : c.parentId;
+      parentId = isRawId(c.parentId) ? (ids.real.get(c.parentId) ?? 0) : c.parentId;
       if (parentId === 0)
         throw badRequest(`${c.where}: parent raw ID ${c.parentId} is not defined in the request`);
       const parentType =
@@ -399,7 +422,7 @@ function assignArgIds(
   app: AppDef,
   a: ArgDraft,
   nextId: () => number,
-  assign: (raw: number, real: number, where: string, report: boolean) => void,
+  assign: (raw: number, real: number, qname: string, where: string, report: boolean) => void,
   parentId = 0,
 ): ObjectNode {
   const kind = app.structure(a.qname)?.kind;
@@ -407,7 +430,7 @@ function assignArgIds(
   let id = 0;
   if (isDoc) {
     id = nextId();
-    if (a.rawId !== 0) assign(a.rawId, id, 'args', true);
+    assign(a.rawId, id, a.qname, 'args', true);
   }
   return {
     qname: a.qname,
@@ -422,7 +445,7 @@ function assignArgIds(
 async function resolveArgRefs(
   env: CommandEnv,
   node: ObjectNode,
-  ids: Map<number, number>,
+  ids: EventIds,
 ): Promise<ObjectNode> {
   const t = env.deployment.app.structure(node.qname)!;
   return {
@@ -437,7 +460,7 @@ async function resolveRefs(
   env: CommandEnv,
   type: StructureDef,
   fields: FieldValues,
-  ids: Map<number, number>,
+  ids: EventIds,
   where: string,
 ): Promise<FieldValues> {
   let out: Record<string, unknown> | undefined;
@@ -450,7 +473,7 @@ async function resolveRefs(
     }
     let id = v;
     if (isRawId(v)) {
-      const real = ids.get(v);
+      const real = ids.real.get(v);
       if (real === undefined) {
         throw badRequest(
           `${where}: referential integrity violation: raw ID ${v} in «${f.name}» is not defined in the request`,
@@ -470,20 +493,18 @@ async function checkRefTarget(
   f: FieldDef,
   id: number,
   where: string,
-  ids: Map<number, number>,
+  ids: EventIds,
 ): Promise<void> {
-  // A record created by this event is checked by its own draft; here only stored ones.
-  let qname: string | undefined;
-  for (const real of ids.values()) if (real === id) qname = 'pending';
-  if (qname === undefined) {
-    qname = (await env.reader.getRecord(env.wsid, id))?.qname ?? (await registeredQName(env, id));
-  }
+  const qname =
+    ids.types.get(id) ??
+    (await env.reader.getRecord(env.wsid, id))?.qname ??
+    (await registeredQName(env, id));
   if (qname === undefined) {
     throw badRequest(
       `${where}: referential integrity violation: record ${id} in «${f.name}» does not exist`,
     );
   }
-  if (qname !== 'pending' && f.refs.length > 0 && !f.refs.includes(qname)) {
+  if (f.refs.length > 0 && !f.refs.includes(qname)) {
     throw badRequest(
       `${where}: referential integrity violation: «${f.name}» may refer to ${f.refs.join(', ')}, not ${qname}`,
     );
@@ -579,7 +600,15 @@ function checkResult(
         throw new ProcessorError(500, `command result: required field «${f.name}» is not set`);
       continue;
     }
-    out[f.name] = v;
+    if (f.data === 'bytes' && v instanceof Uint8Array) {
+      out[f.name] = v;
+      continue;
+    }
+    try {
+      out[f.name] = fieldValue(f, v, 'command result');
+    } catch (error) {
+      throw new ProcessorError(500, (error as Error).message, { cause: error });
+    }
   }
   for (const name of Object.keys(fields ?? {})) {
     if (!t.fields.some((f) => f.name === name)) {

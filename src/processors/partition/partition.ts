@@ -54,6 +54,8 @@ export class Partition {
   /** The batch being written: its writes are visible to the next batch's commands. */
   private inflight: WriteSet | undefined;
   private idle: Promise<void> = Promise.resolve();
+  /** Wakes the loop waiting on a write when a command arrives. */
+  private arrived: (() => void) | undefined;
   private readonly cache = new RecordCache();
   /** The PLog offset of the last durable event of this partition (0 when there is none). */
   lastCommittedOffset = 0;
@@ -73,6 +75,11 @@ export class Partition {
     return new Promise((resolve, reject) => {
       this.queue.push({ req, resolve, reject });
       if (!this.running) this.idle = this.run();
+      else if (this.arrived !== undefined) {
+        const wake = this.arrived;
+        this.arrived = undefined;
+        wake();
+      }
     });
   }
 
@@ -94,14 +101,29 @@ export class Partition {
 
   private async run(): Promise<void> {
     this.running = true;
-    let previous: Promise<boolean> = Promise.resolve(true);
+    /** The write of the previous batch, while it is under way. */
+    let previous: Promise<boolean> | undefined;
     try {
-      while (this.queue.length > 0) {
+      for (;;) {
+        if (this.queue.length === 0) {
+          if (previous === undefined) break;
+          // Wait for the write or for a new command, whichever comes first: a command that
+          // arrives now executes at once, on top of the batch being written.
+          const first = await Promise.race([
+            previous.then(() => 'written' as const),
+            this.arrival(),
+          ]);
+          if (first === 'written') {
+            previous = undefined;
+            continue;
+          }
+        }
         if (this.state === undefined) {
-          await previous;
+          if (previous !== undefined) await previous;
+          previous = undefined;
           await this.recover();
         }
-        const state = this.state!;
+        const state = this.state as PartitionState;
         const batch = new WriteSet();
         const done: { pending: Pending; outcome: CommandOutcome }[] = [];
         let rows = 0;
@@ -110,41 +132,42 @@ export class Partition {
           done.length < this.maxBatchCommands &&
           rows < this.maxBatchRows
         ) {
-          const pending = this.queue.shift()!;
+          const pending = this.queue.shift() as Pending;
           const outcome = await this.execute(state, batch, pending);
           if (outcome !== undefined) {
             done.push({ pending, outcome });
-            rows +=
-              2 +
-              outcome.event.creates.length +
-              outcome.event.updates.length +
-              outcome.views.size * 2;
+            const e = outcome.event;
+            rows += 2 + e.creates.length + e.updates.length + outcome.views.size * 2;
           }
         }
-        const ok = await previous;
+        const ok = previous === undefined ? true : await previous;
+        previous = undefined;
         if (!ok) {
           // The batch underneath this one was not written: this one was built on it.
-          for (const { pending } of done) {
-            pending.reject(
-              new ProcessorError(
-                503,
-                `partition ${this.id} is recovering after a failed write, retry`,
-              ),
-            );
-          }
+          const retry = new ProcessorError(
+            503,
+            `partition ${this.id} is recovering after a failed write, retry`,
+          );
+          for (const { pending } of done) pending.reject(retry);
           this.state = undefined;
-          previous = Promise.resolve(true);
           continue;
         }
         if (done.length === 0) continue;
         this.inflight = batch;
         previous = this.write(batch, done);
       }
-      await previous;
     } finally {
       this.running = false;
+      this.arrived = undefined;
     }
     if (this.queue.length > 0) this.idle = this.run();
+  }
+
+  /** Resolves when the next command is submitted. */
+  private arrival(): Promise<'arrived'> {
+    return new Promise((resolve) => {
+      this.arrived = () => resolve('arrived');
+    });
   }
 
   /** Runs one command; on failure it is answered at once and leaves no trace. */
