@@ -228,6 +228,8 @@ export class AppDef {
   readonly data: AppDefJson;
   private readonly typeIndex: ReadonlyMap<string, TypeDef>;
   private readonly wsIndex: ReadonlyMap<string, WorkspaceDef>;
+  // A true private field: a cache, not part of what two equal AppDefs compare.
+  readonly #visible = new Map<string, ReadonlySet<string>>();
 
   constructor(data: AppDefJson) {
     this.data = deepFreeze(data);
@@ -307,20 +309,28 @@ export class AppDef {
   }
 
   /** The type as seen from a workspace: its own types, then its ancestors' (recursively). */
-  workspaceType(
-    workspace: string,
-    qname: string,
-    seen: Set<string> = new Set(),
-  ): TypeDef | undefined {
-    const ws = this.wsIndex.get(workspace);
-    if (ws === undefined || seen.has(workspace)) return undefined;
-    seen.add(workspace);
-    if (ws.types.includes(qname)) return this.typeIndex.get(qname);
-    for (const a of ws.ancestors) {
-      const t = this.workspaceType(a, qname, seen);
-      if (t !== undefined) return t;
+  workspaceType(workspace: string, qname: string): TypeDef | undefined {
+    return this.visibleTypes(workspace).has(qname) ? this.typeIndex.get(qname) : undefined;
+  }
+
+  /** The names of the types a workspace sees, computed once per workspace: processors ask per request. */
+  private visibleTypes(workspace: string): ReadonlySet<string> {
+    let names = this.#visible.get(workspace);
+    if (names === undefined) {
+      const out = new Set<string>();
+      const seen = new Set<string>();
+      const visit = (w: string): void => {
+        const ws = this.wsIndex.get(w);
+        if (ws === undefined || seen.has(w)) return;
+        seen.add(w);
+        for (const t of ws.types) out.add(t);
+        for (const a of ws.ancestors) visit(a);
+      };
+      visit(workspace);
+      names = out;
+      this.#visible.set(workspace, names);
     }
-    return undefined;
+    return names;
   }
 }
 

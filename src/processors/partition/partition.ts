@@ -127,18 +127,25 @@ export class Partition {
         const batch = new WriteSet();
         const done: { pending: Pending; outcome: CommandOutcome }[] = [];
         let rows = 0;
-        while (
-          this.queue.length > 0 &&
-          done.length < this.maxBatchCommands &&
-          rows < this.maxBatchRows
-        ) {
-          const pending = this.queue.shift() as Pending;
-          const outcome = await this.execute(state, batch, pending);
-          if (outcome !== undefined) {
-            done.push({ pending, outcome });
-            const e = outcome.event;
-            rows += 2 + e.creates.length + e.updates.length + outcome.views.size * 2;
+        // The batch grows while the previous one is being written: commands that arrive in the
+        // meantime join it, so a slow write makes the next batch bigger, not later.
+        const full = () => done.length >= this.maxBatchCommands || rows >= this.maxBatchRows;
+        for (;;) {
+          while (this.queue.length > 0 && !full()) {
+            const pending = this.queue.shift() as Pending;
+            const outcome = await this.execute(state, batch, pending);
+            if (outcome !== undefined) {
+              done.push({ pending, outcome });
+              const e = outcome.event;
+              rows += 2 + e.creates.length + e.updates.length + outcome.views.size * 2;
+            }
           }
+          if (previous === undefined || full()) break;
+          const first = await Promise.race([
+            previous.then(() => 'written' as const),
+            this.arrival(),
+          ]);
+          if (first === 'written') break;
         }
         const ok = previous === undefined ? true : await previous;
         previous = undefined;
