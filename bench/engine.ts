@@ -5,8 +5,8 @@
  *   npm run bench -- engine [--quick] [--backend=lmdb,postgres] [--seconds=N]
  *
  * The command inserts an order (a CDoc) with 2 nested lines and a sync projector updates the
- * workspace's sales-by-day view row, so each command writes its event twice (PLog, WLog), 3
- * records, 3 RecordsRegistry rows, 3 CollectionView rows and 1 view row. Callers are concurrent
+ * workspace's sales-by-day view row, so each command writes 9 rows: its event twice (PLog,
+ * WLog), 3 records, 3 CollectionView rows and the view row. Callers are concurrent
  * loops, each sending its next command when the last is answered, spread over 64 workspaces.
  * Baseline, measured in the same run on the same backend: one durable `put` after another, i.e.
  * what committing each command separately would cost at best.
