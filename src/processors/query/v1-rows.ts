@@ -2,8 +2,10 @@
 // the reference's operators in their order — ResultFields → Enrichment → Filter → Order → Counter — as an
 // async stream. Only Order buffers (it has to see every row); otherwise one object is pulled, processed
 // and emitted at a time, and the source is not pulled again once `count` rows are out.
+
 import type { DataKind } from '../../schema/index.js';
 import type { V1Element, V1Filter, V1FilterValue, V1OrderBy, V1QueryParams } from './v1-params.js';
+import { compareStrings, compareValues } from './value-order.js';
 
 /** A result object: field name → value, nested container records as arrays under the container name. */
 export type ResultObject = { readonly [field: string]: unknown };
@@ -261,19 +263,6 @@ function nearlyEqual(a: number, b: number, epsilon: number): boolean {
   return diff / (Math.abs(a) + Math.abs(b)) < epsilon;
 }
 
-/** Strings in Unicode code point order, which is the byte order Go compares UTF-8 strings in. */
-function compareStrings(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done === true || cb.done === true) return (ca.done ? 0 : 1) - (cb.done ? 0 : 1);
-    const d = (ca.value.codePointAt(0) ?? 0) - (cb.value.codePointAt(0) ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Order and Counter
 
@@ -290,29 +279,6 @@ function compareRows(a: Row, b: Row, orderBy: readonly V1OrderBy[], reader: Root
     if (c !== 0) return o.desc ? -c : c;
   }
   return 0;
-}
-
-/**
- * A total order over row values: nulls first, then booleans, numbers, strings. The reference sorts numbers
- * and strings only and fails on anything else; a stable total order serves the same requests.
- */
-function compareValues(a: unknown, b: unknown): number {
-  const ra = rank(a);
-  const rb = rank(b);
-  if (ra !== rb) return ra - rb;
-  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  const na = numeric(a);
-  const nb = numeric(b);
-  return na === undefined || nb === undefined ? 0 : Math.sign(na - nb);
-}
-
-function rank(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  if (typeof v === 'boolean') return 1;
-  if (typeof v === 'number' || typeof v === 'bigint') return 2;
-  if (typeof v === 'string') return 3;
-  return 4;
 }
 
 /** Skips `startFrom` rows, then passes `count` (0 = all) and stops pulling the source. */

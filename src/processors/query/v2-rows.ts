@@ -6,10 +6,12 @@
 // drops a row — but referenced records are loaded only for the rows that are returned, and ordering by a
 // ref field compares IDs instead of failing on included objects. One consequence: a bad include name in
 // a request whose rows are all skipped is not reported.
+
 import type { DataKind, FieldDef, StructureDef, ViewDef } from '../../schema/index.js';
 import { badRequest } from '../processor-error.js';
 import type { ResultObject } from './v1-rows.js';
 import type { FieldPath, V2OrderKey, V2ReadParams, WhereClause, WhereValue } from './v2-params.js';
+import { compareStrings, compareValues } from './value-order.js';
 
 /** Loads a record by ID for `include`; undefined when there is none. */
 export type IncludeRecord = (id: number) => Promise<ResultObject | undefined>;
@@ -87,42 +89,6 @@ async function sorted(
     }
     return 0;
   });
-}
-
-/** Nulls first, then booleans, numbers, strings (in code point order, as Go compares them). */
-function compareValues(a: unknown, b: unknown): number {
-  const ra = rank(a);
-  const rb = rank(b);
-  if (ra !== rb) return ra - rb;
-  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  if (
-    (typeof a === 'number' || typeof a === 'bigint') &&
-    (typeof b === 'number' || typeof b === 'bigint')
-  ) {
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  return 0;
-}
-
-function rank(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  if (typeof v === 'boolean') return 1;
-  if (typeof v === 'number' || typeof v === 'bigint') return 2;
-  if (typeof v === 'string') return 3;
-  return 4;
-}
-
-function compareStrings(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done === true || cb.done === true) return (ca.done ? 0 : 1) - (cb.done ? 0 : 1);
-    const d = (ca.value.codePointAt(0) ?? 0) - (cb.value.codePointAt(0) ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
 }
 
 /**
