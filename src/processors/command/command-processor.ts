@@ -2,7 +2,7 @@
 // extension, IDs, validation, records, sync projectors and the event. It runs inside a partition's
 // batch and writes only to its own WriteSet, which the batch takes over when it succeeds.
 import type { CommandContext, ProjectorCud } from '../../extensions/index.js';
-import { appendChild, recordValue } from '../../extensions/index.js';
+import { appendChild } from '../../extensions/index.js';
 import type { AppDef, FieldDef, StructureDef } from '../../schema/index.js';
 import {
   type DbEvent,
@@ -17,6 +17,7 @@ import type { LayeredReader, WriteSet } from '../partition/write-set.js';
 import { badRequest, conflict, forbidden, notFound, ProcessorError } from '../processor-error.js';
 import { projectorContext } from '../projectors/projector-context.js';
 import { projectorTriggered } from '../projectors/trigger.js';
+import { recordReader } from '../record-reader.js';
 import { buildArgument } from './args.js';
 import { createDraft, parseCuds, updateDraft } from './cuds.js';
 import type { ArgDraft, CreateDraft, UpdateDraft } from './drafts.js';
@@ -153,17 +154,11 @@ export async function executeCommand(
     log: d.host.log,
     secret: d.host.secrets,
     records: {
-      get: async (id) => {
-        const r = await reader.getRecord(wsid, id);
-        return r === undefined ? undefined : recordValue(r);
-      },
-      getSingleton: async (qname) => {
-        const id = structs.names.singletonId(qname);
-        if (id === undefined) throw badRequest(`${qname} is not a singleton`);
-        const r = await reader.getRecord(wsid, id);
-        return r === undefined ? undefined : recordValue(r);
-      },
-      findUnique: (table, values) => findUnique(env, table, values),
+      ...recordReader(
+        structs.names,
+        (id) => reader.getRecord(wsid, id),
+        (table, values) => findUnique(env, table, values),
+      ),
       insert: (qname, fields) => {
         const rawId = nextRaw++;
         creates.push(

@@ -6,11 +6,11 @@ import type {
   ProjectorCud,
   ProjectorEvent,
 } from '../../extensions/index.js';
-import { appendChild, recordValue } from '../../extensions/index.js';
+import { appendChild } from '../../extensions/index.js';
 import type { ViewDef } from '../../schema/index.js';
 import type { DbEvent, ObjectNode, RecordRow, ViewRow } from '../../structs/index.js';
 import type { Deployment } from '../deployment.js';
-import { badRequest } from '../processor-error.js';
+import { recordReader } from '../record-reader.js';
 
 /** Where a projector's (or job's) reads go and its intents land; the runner decides. */
 export interface ProjectorSources {
@@ -59,21 +59,7 @@ export function projectorContext(
     event: projectorEventOf(event, cuds),
     log: d.host.log,
     secret: d.host.secrets,
-    records: {
-      get: async (id) => {
-        const r = await src.getRecord(id);
-        return r === undefined ? undefined : recordValue(r);
-      },
-      getSingleton: async (qname) => {
-        const id = structs.names.singletonId(qname);
-        if (id === undefined) throw badRequest(`${qname} is not a singleton`);
-        const r = await src.getRecord(id);
-        return r === undefined ? undefined : recordValue(r);
-      },
-      findUnique: async () => {
-        throw new Error('findUnique is available to commands only');
-      },
-    },
+    records: recordReader(structs.names, (id) => src.getRecord(id)),
     views: {
       get: (view, key) => src.getView(structs.view(view), key),
       read: (view, key) => src.readView(structs.view(view), key),

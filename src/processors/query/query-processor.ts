@@ -1,12 +1,13 @@
 // Runs a query function (core.md §5): workspace checks, arguments, then the function's rows,
 // streamed: each emitted row waits until the consumer has taken the one before, so a slow client
 // never makes the server hold a whole result.
-import { type QueryContext, recordValue } from '../../extensions/index.js';
+import type { QueryContext } from '../../extensions/index.js';
 import type { FieldValues } from '../../structs/index.js';
 import { buildArgument } from '../command/args.js';
 import { WORKSPACE_DESCRIPTOR, WS_STATUS_ACTIVE } from '../command/command-processor.js';
 import type { Deployment } from '../deployment.js';
 import { badRequest, forbidden, notFound, ProcessorError } from '../processor-error.js';
+import { recordReader } from '../record-reader.js';
 
 export interface QueryRequest {
   readonly wsid: number;
@@ -80,21 +81,7 @@ function streamRows(
         args,
         log: d.host.log,
         secret: d.host.secrets,
-        records: {
-          get: async (id) => {
-            const r = await structs.getRecord(wsid, id);
-            return r === undefined ? undefined : recordValue(r);
-          },
-          getSingleton: async (qname) => {
-            const id = structs.names.singletonId(qname);
-            if (id === undefined) throw badRequest(`${qname} is not a singleton`);
-            const r = await structs.getRecord(wsid, id);
-            return r === undefined ? undefined : recordValue(r);
-          },
-          findUnique: async () => {
-            throw new Error('findUnique is available to commands only');
-          },
-        },
+        records: recordReader(structs.names, (id) => structs.getRecord(wsid, id)),
         views: {
           get: (view, key) => structs.getView(wsid, structs.view(view), key),
           read: (view, key) => structs.readView(wsid, structs.view(view), key),

@@ -1,13 +1,9 @@
 // Runs JOBs on their cron schedules (core.md §4.9): one timer per job and application workspace,
 // each in the partition that owns the workspace. A job's view writes are applied when it returns.
-import {
-  type FederationClient,
-  type JobContext,
-  type MailMessage,
-  recordValue,
-} from '../../extensions/index.js';
+import type { FederationClient, JobContext, MailMessage } from '../../extensions/index.js';
 import type { BoundJob, Deployment } from '../deployment.js';
 import { LayeredReader, WriteSet } from '../partition/write-set.js';
+import { recordReader } from '../record-reader.js';
 import { type CronSchedule, parseCronSchedule } from './cron-schedule.js';
 
 export interface JobSchedulerOptions {
@@ -96,20 +92,7 @@ export class JobScheduler {
       scheduledAt,
       log: this.d.host.log,
       secret: this.d.host.secrets,
-      records: {
-        get: async (id) => {
-          const r = await reader.getRecord(wsid, id);
-          return r === undefined ? undefined : recordValue(r);
-        },
-        getSingleton: async (qname) => {
-          const id = structs.names.singletonId(qname);
-          const r = id === undefined ? undefined : await reader.getRecord(wsid, id);
-          return r === undefined ? undefined : recordValue(r);
-        },
-        findUnique: async () => {
-          throw new Error('findUnique is available to commands only');
-        },
-      },
+      records: recordReader(structs.names, (id) => reader.getRecord(wsid, id)),
       views: {
         get: (view, key) => reader.getView(wsid, structs.view(view), key),
         read: (view, key) => reader.readView(wsid, structs.view(view), key),
