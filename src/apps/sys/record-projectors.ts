@@ -41,7 +41,7 @@ export function applyUniques(app: AppDef): ProjectorFunction {
       const claim = c.isNew || c.activation === 'activated';
       if (!claim && c.activation !== 'deactivated') continue;
       for (const u of uniquesOf(t)) {
-        const key = uniqueViewKey(app, t, u, c.record.fields);
+        const key = uniqueViewKey(t, u, c.record.fields);
         if (key === undefined) continue;
         ctx.views.put('sys.Uniques', { ...key, ID: claim ? c.record.id : 0 });
       }

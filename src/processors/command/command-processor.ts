@@ -524,10 +524,10 @@ async function checkUniques(
   const { app, structs } = env.deployment;
   const view = structs.view('sys.Uniques');
   const claimed = new Map<string, number>();
-  const claim = async (row: RecordRow, where: string) => {
+  const claim = async (row: RecordRow) => {
     const t = app.structure(row.qname)!;
     for (const u of uniquesOf(t)) {
-      const key = uniqueViewKey(app, t, u, row.fields);
+      const key = uniqueViewKey(t, u, row.fields);
       if (key === undefined) continue;
       const k = `${key.QName}\u0000${Buffer.from(key.Values).toString('latin1')}`;
       const holder =
@@ -535,17 +535,16 @@ async function checkUniques(
       if (holder !== 0 && holder !== row.id)
         throw conflict(`"${u.qname}" unique constraint violation`);
       claimed.set(k, row.id);
-      void where;
     }
   };
-  for (const row of created) await claim(row, 'cuds');
+  for (const row of created) await claim(row);
   for (const { row, update, fields } of changed) {
     const t = app.structure(row.qname)!;
     for (const u of uniquesOf(t)) {
       if (u.fields.some((f) => f in fields))
         throw forbidden(`${update.where}: unique field of ${u.qname} cannot be changed`);
     }
-    if (update.isActive === true && !update.existing.isActive) await claim(row, update.where);
+    if (update.isActive === true && !update.existing.isActive) await claim(row);
   }
 }
 
@@ -558,7 +557,7 @@ async function findUnique(
   const t = app.structure(table);
   if (t === undefined) throw badRequest(`${table} is not a table`);
   for (const u of uniquesOf(t)) {
-    const key = uniqueViewKey(app, t, u, values);
+    const key = uniqueViewKey(t, u, values);
     if (key === undefined) continue;
     const row = await env.reader.getView(env.wsid, structs.view('sys.Uniques'), key);
     const id = Number(row?.ID ?? 0);

@@ -1,7 +1,8 @@
 // Unique values of records (core.md §3.3, sys.Uniques): which uniques a table has, and the key
 // of the row that claims a record's values.
-import type { AppDef, FieldDef, StructureDef } from '../../schema/index.js';
+import type { FieldDef, StructureDef } from '../../schema/index.js';
 import type { FieldValues } from '../../structs/index.js';
+import { fieldOf } from './field-values.js';
 
 export interface UniqueKey {
   /** The unique's QName (the table's QName for a UNIQUEFIELD). */
@@ -31,19 +32,17 @@ const utf8 = new TextEncoder();
  * their hash. Undefined when a field of the unique has no value: such records claim nothing.
  */
 export function uniqueViewKey(
-  app: AppDef,
   type: StructureDef,
   unique: UniqueKey,
   values: FieldValues,
 ): { QName: string; ValuesHash: number; Values: Uint8Array } | undefined {
   const parts: Uint8Array[] = [];
   for (const name of unique.fields) {
-    const f = type.fields.find((x) => x.name === name);
+    const f = fieldOf(type, name);
     const v = values[name];
     if (f === undefined || v === undefined || v === null) return undefined;
     parts.push(valueBytes(f, v, unique.fields.length > 1));
   }
-  void app;
   const total = parts.reduce((n, p) => n + p.length, 0);
   const bytes = new Uint8Array(total);
   let at = 0;
