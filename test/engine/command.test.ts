@@ -1,12 +1,12 @@
 // The command processor through the engine's public API: CUDs, validation of records and
 // arguments, IDs and offsets, command results, extension failures and workspace checks.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { CommandResult } from '../../src/processors/index.js';
 import {
   clientCud,
   collect,
-  createShop,
+  engineForFile,
   expectError,
   FIRST_ID,
   must,
@@ -16,8 +16,6 @@ import {
   record,
   SHOP_WS,
   singletonId,
-  startEngine,
-  type TestEngine,
   ticketCud,
   updateCud,
   userWsid,
@@ -26,20 +24,8 @@ import {
   wlogOffsets,
 } from './support.js';
 
-let t: TestEngine;
-let nextWs = 0;
-
-before(async () => {
-  t = await startEngine();
-});
-after(() => t.close());
-
-/** A new, initialised ShopWS workspace; its first event (offset 1) is CreateWorkspace. */
-async function shop(): Promise<number> {
-  const wsid = userWsid(100 + ++nextWs);
-  await createShop(t.engine, wsid);
-  return wsid;
-}
+const t = engineForFile(100);
+const shop = t.shop;
 
 function cud(wsid: number, cuds: unknown, extra: Record<string, unknown> = {}) {
   return t.engine.command({ wsid, command: 'sys.CUD', cuds, ...extra });

@@ -1,11 +1,12 @@
 // Sync and async projectors: views, triggers (core.md §4.8), failures and retries, and the
 // notifications that commits and actualizers publish.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Actualizer } from '../../src/processors/projectors/actualizer.js';
 import {
   APP_QNAME,
   createShop,
+  engineForFile,
   expectError,
   FIRST_ID,
   type Probe,
@@ -22,19 +23,8 @@ import {
   wlogOffsets,
 } from './support.js';
 
-let t: TestEngine;
-let nextWs = 0;
-
-before(async () => {
-  t = await startEngine();
-});
-after(() => t.close());
-
-async function shop(): Promise<number> {
-  const wsid = userWsid(200 + ++nextWs);
-  await createShop(t.engine, wsid);
-  return wsid;
-}
+const t = engineForFile(200);
+const shop = t.shop;
 
 function cud(wsid: number, cuds: unknown[]) {
   return t.engine.command({ wsid, command: 'sys.CUD', cuds });

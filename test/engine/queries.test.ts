@@ -1,12 +1,12 @@
 // The query processor: a custom streaming query, argument checks, early stop, and the sys
 // queries Collection, GetCDoc, State and Echo.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ProcessorError } from '../../src/processors/index.js';
 import {
   clientCud,
   collect,
-  createShop,
+  engineForFile,
   expectError,
   FIRST_ID,
   must,
@@ -15,26 +15,13 @@ import {
   purchaseCud,
   SHOP_WS,
   singletonId,
-  startEngine,
-  type TestEngine,
   ticketCud,
   updateCud,
   userWsid,
 } from './support.js';
 
-let t: TestEngine;
-let nextWs = 0;
-
-before(async () => {
-  t = await startEngine();
-});
-after(() => t.close());
-
-async function shop(): Promise<number> {
-  const wsid = userWsid(300 + ++nextWs);
-  await createShop(t.engine, wsid);
-  return wsid;
-}
+const t = engineForFile(300);
+const shop = t.shop;
 
 async function rowsOf(wsid: number, query: string, args?: unknown) {
   const q = await t.engine.query({ wsid, query, ...(args === undefined ? {} : { args }) });

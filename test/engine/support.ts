@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { deployApp } from '../../src/apps/index.js';
 import type {
   ArgObject,
@@ -564,6 +565,59 @@ export async function startEngine(options: StartOptions = {}): Promise<TestEngin
       closed = true;
       await engine.stop();
       if (ownProvider) await provider.close();
+    },
+  };
+}
+
+/** The engine a test file shares: its fields are the running TestEngine's. */
+export interface FileEngine extends TestEngine {
+  /** A user WSID no other test of the file has used. */
+  nextWsid(): number;
+  /** A new, initialised ShopWS workspace; its first event (offset 1) is CreateWorkspace. */
+  shop(): Promise<number>;
+}
+
+/**
+ * Starts one engine before a file's tests and stops it after them. Each file passes its own
+ * `base`, so the workspaces of files that run at the same time never collide.
+ */
+export function engineForFile(base: number, options: StartOptions = {}): FileEngine {
+  let current: TestEngine | undefined;
+  let next = 0;
+  before(async () => {
+    current = await startEngine(options);
+  });
+  after(() => current?.close());
+  const running = (): TestEngine => {
+    if (current === undefined) throw new Error('the file engine starts in before()');
+    return current;
+  };
+  const nextWsid = () => userWsid(base + ++next);
+  return {
+    get engine() {
+      return running().engine;
+    },
+    get probe() {
+      return running().probe;
+    },
+    get provider() {
+      return running().provider;
+    },
+    get storage() {
+      return running().storage;
+    },
+    get probeStorage() {
+      return running().probeStorage;
+    },
+    get clock() {
+      return running().clock;
+    },
+    close: () => running().close(),
+    nextWsid,
+    shop: async () => {
+      const wsid = nextWsid();
+      await createShop(running().engine, wsid);
+      return wsid;
     },
   };
 }

@@ -1,12 +1,13 @@
 // The sys package's behaviour (core.md §7): workspace descriptors, application workspaces, and the
 // RecordsRegistry, CollectionView and WLogDates views.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MemStorageProvider } from '../../src/storage/index.js';
 import { FIRST_APP_WSID_BASE, MAIN_CLUSTER_ID, newWsid } from '../../src/structs/index.js';
 import {
   APP_QNAME,
   createShop,
+  engineForFile,
   expectError,
   FIRST_ID,
   ManualClock,
@@ -20,25 +21,15 @@ import {
   startEngine,
   type TestEngine,
   updateCud,
-  userWsid,
   viewRow,
   viewRows,
   waitFor,
   wlogOffsets,
 } from './support.js';
 
-let t: TestEngine;
-let nextWs = 0;
 const clock = new ManualClock(Date.UTC(2024, 2, 15, 10, 0, 0));
-
-before(async () => {
-  t = await startEngine({ clock });
-});
-after(() => t.close());
-
-function newWs(): number {
-  return userWsid(400 + ++nextWs);
-}
+const t = engineForFile(400, { clock });
+const newWs = t.nextWsid;
 
 describe('workspaces', () => {
   test('createWorkspace writes sys.WorkspaceDescriptor: kind, owner, Status 0, init timestamps', async () => {
