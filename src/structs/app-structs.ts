@@ -10,8 +10,15 @@ import {
 } from './codec.js';
 import { chunkOf, firstOfChunk, lowCc, lowCcEnd, plogPk, recordPk, wlogPk } from './keys.js';
 import { NameRegistry } from './name-registry.js';
-import type { DbEvent, RecordRow, ViewRow } from './types.js';
+import type { DbEvent, ObjectNode, RecordRow, ViewRow } from './types.js';
 import { prefixEnd, viewCc, viewPk } from './view-keys.js';
+
+export const RECORDS_REGISTRY = 'sys.RecordsRegistry';
+
+/** The sys.RecordsRegistry key of an ID: its partition holds 2^18 consecutive IDs. */
+export function recordsRegistryKey(id: number): { IDHi: number; ID: number } {
+  return { IDHi: Math.floor(id / 2 ** 18), ID: id };
+}
 
 /**
  * Typed persistence of one application on the storage contract: events in the partition and
@@ -108,6 +115,45 @@ export class AppStructs {
       // A chunk that does not reach its last offset is where the log ends.
       if (last < endOfChunk - 1) return;
     }
+  }
+
+  /** Where sys.RecordsRegistry says a record was created: its QName and WLog offset. */
+  async registeredRecord(
+    wsid: number,
+    id: number,
+  ): Promise<{ qname: string; wlogOffset: number } | undefined> {
+    const row = await this.getView(wsid, this.view(RECORDS_REGISTRY), recordsRegistryKey(id));
+    return row === undefined
+      ? undefined
+      : { qname: String(row.QName), wlogOffset: Number(row.WLogOffset) };
+  }
+
+  /**
+   * An O document or record by ID. O records are kept only inside the event that carried them;
+   * sys.RecordsRegistry says which event (core.md §3.7, the reference's `GetORec`). A caller that
+   * has already read the registry passes what it found.
+   */
+  async getORecord(
+    wsid: number,
+    id: number,
+    registered?: { readonly wlogOffset: number },
+  ): Promise<RecordRow | undefined> {
+    const reg = registered ?? (await this.registeredRecord(wsid, id));
+    if (reg === undefined) return undefined;
+    const event = await this.getWLogEvent(wsid, reg.wlogOffset);
+    const find = (n: ObjectNode | null): RecordRow | undefined => {
+      if (n === null) return undefined;
+      if (n.id === id) {
+        const { qname, parentId, container, fields } = n;
+        return { qname, id, parentId, container, isActive: true, fields };
+      }
+      for (const c of n.children) {
+        const found = find(c);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    };
+    return find(event?.argument ?? null);
   }
 
   // Views -------------------------------------------------------------------------------------

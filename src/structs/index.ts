@@ -1,5 +1,5 @@
 // Typed persistence on the storage contract: events, records, view rows, name registries.
-export { AppStructs } from './app-structs.js';
+export { AppStructs, RECORDS_REGISTRY, recordsRegistryKey } from './app-structs.js';
 export * from './consts.js';
 export { NameRegistry } from './name-registry.js';
 export type {

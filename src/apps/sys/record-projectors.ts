@@ -4,12 +4,7 @@
 import type { ProjectorFunction } from '../../extensions/index.js';
 import { uniquesOf, uniqueViewKey } from '../../processors/command/uniques.js';
 import type { AppDef } from '../../schema/index.js';
-
-const REGISTRY = 'sys.RecordsRegistry';
-
-function idHi(id: number): number {
-  return Math.floor(id / 2 ** 18);
-}
+import { RECORDS_REGISTRY, recordsRegistryKey } from '../../structs/index.js';
 
 /**
  * Indexes the IDs of O documents and records, which live only inside their events. Unlike the
@@ -19,7 +14,11 @@ function idHi(id: number): number {
 export const recordsRegistryProjector: ProjectorFunction = (ctx) => {
   const e = ctx.event;
   const put = (id: number, qname: string) =>
-    ctx.views.put(REGISTRY, { IDHi: idHi(id), ID: id, WLogOffset: e.wlogOffset, QName: qname });
+    ctx.views.put(RECORDS_REGISTRY, {
+      ...recordsRegistryKey(id),
+      WLogOffset: e.wlogOffset,
+      QName: qname,
+    });
   const visit = (n: Record<string, unknown>) => {
     if (typeof n['sys.ID'] === 'number') put(n['sys.ID'] as number, String(n['sys.QName']));
     for (const v of Object.values(n)) {

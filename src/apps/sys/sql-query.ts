@@ -806,32 +806,17 @@ async function oRecordValues(
   qname: string,
   id: number,
 ): Promise<Record<string, unknown>> {
-  const { structs, wsid } = src;
-  const registry = src.app.type('sys.RecordsRegistry');
-  const reg =
-    registry?.kind === 'ViewRecord'
-      ? await structs.getView(wsid, registry, { IDHi: Math.floor(id / 2 ** 18), ID: id })
-      : undefined;
+  const reg = await src.structs.registeredRecord(src.wsid, id);
   if (reg === undefined) throw badRequest(`record with ID '${id}' not found`);
-  if (reg.QName !== qname)
-    throw badRequest(`record with ID '${id}' has mismatching QName '${String(reg.QName)}'`);
-  const event = await structs.getWLogEvent(wsid, Number(reg.WLogOffset));
-  const arg = event?.argument ?? null;
-  const node = arg === null ? undefined : findNode(arg, id);
+  if (reg.qname !== qname) {
+    throw badRequest(`record with ID '${id}' has mismatching QName '${reg.qname}'`);
+  }
+  const node = await src.structs.getORecord(src.wsid, id, reg);
   if (node === undefined) throw badRequest(`record with ID '${id}' not found`);
   const out: Record<string, unknown> = { 'sys.QName': node.qname, 'sys.ID': node.id };
   if (node.parentId !== 0) out['sys.ParentID'] = node.parentId;
   if (node.container !== '') out['sys.Container'] = node.container;
   return Object.assign(out, node.fields);
-}
-
-function findNode(n: ObjectNode, id: number): ObjectNode | undefined {
-  if (n.id === id) return n;
-  for (const c of n.children) {
-    const found = findNode(c, id);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
 
 /** The value Go's reader gives a field that has none. */

@@ -9,8 +9,10 @@ import {
   type FieldValues,
   isRawId,
   type ObjectNode,
+  RECORDS_REGISTRY,
   type RecordRow,
   type RecordUpdate,
+  recordsRegistryKey,
 } from '../../structs/index.js';
 import type { Deployment } from '../deployment.js';
 import type { LayeredReader, WriteSet } from '../partition/write-set.js';
@@ -509,10 +511,11 @@ async function checkRefTarget(
 /** The QName of an ODoc/ORecord by its ID, from sys.RecordsRegistry. */
 async function registeredQName(env: CommandEnv, id: number): Promise<string | undefined> {
   const { structs } = env.deployment;
-  const row = await env.reader.getView(env.wsid, structs.view('sys.RecordsRegistry'), {
-    IDHi: Math.floor(id / 2 ** 18),
-    ID: id,
-  });
+  const row = await env.reader.getView(
+    env.wsid,
+    structs.view(RECORDS_REGISTRY),
+    recordsRegistryKey(id),
+  );
   return row === undefined ? undefined : String(row.QName);
 }
 

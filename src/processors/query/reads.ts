@@ -137,46 +137,14 @@ export async function readDoc(
     id = d.structs.names.singletonId(req.qname) ?? 0;
   }
   let row: RecordRow | undefined;
-  if (type.kind === 'ODoc' || type.kind === 'ORecord') row = await readORecord(d, req.wsid, id);
+  if (type.kind === 'ODoc' || type.kind === 'ORecord')
+    row = await d.structs.getORecord(req.wsid, id);
   else row = id === 0 ? undefined : await d.structs.getRecord(req.wsid, id);
   if (row === undefined) {
     const what = type.kind.endsWith('Doc') ? 'document' : 'record';
     throw notFound(`${what} ${req.qname} with ID ${req.id} not found`);
   }
   return recordJson(d, row);
-}
-
-/** An O document or record: found through RecordsRegistry in the event that carried it. */
-async function readORecord(
-  d: Deployment,
-  wsid: number,
-  id: number,
-): Promise<RecordRow | undefined> {
-  const reg = await d.structs.getView(wsid, d.structs.view('sys.RecordsRegistry'), {
-    IDHi: Math.floor(id / 2 ** 18),
-    ID: id,
-  });
-  if (reg === undefined) return undefined;
-  const event = await d.structs.getWLogEvent(wsid, Number(reg.WLogOffset));
-  const find = (n: NonNullable<typeof event>['argument']): RecordRow | undefined => {
-    if (n === null || n === undefined) return undefined;
-    if (n.id === id) {
-      return {
-        qname: n.qname,
-        id: n.id,
-        parentId: n.parentId,
-        container: n.container,
-        isActive: true,
-        fields: n.fields,
-      };
-    }
-    for (const c of n.children) {
-      const found = find(c);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  return find(event?.argument ?? null);
 }
 
 /** API v2 list of the records of a CDoc QName (active and inactive), from CollectionView. */
