@@ -3,6 +3,7 @@
  * records, sync projectors, group commit), in process, without HTTP.
  *
  *   npm run bench -- engine [--quick] [--backend=lmdb,postgres] [--seconds=N]
+ *                           [--partitions=1,16] [--callers=1,64,1000] [--no-reads]
  *
  * The command inserts an order (a CDoc) with 2 nested lines and a sync projector updates the
  * workspace's sales-by-day view row, so each command writes 9 rows: its event twice (PLog,
@@ -66,6 +67,18 @@ interface LoadResult {
   readonly perSec: number;
   readonly p50: number;
   readonly p99: number;
+  /** Process CPU time (every thread) per command, in µs: robust to a busy or starved machine. */
+  readonly cpuMicros: number;
+}
+
+function numberListOption(args: readonly string[], name: string): number[] | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const list = text.split(',').map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UsageError(`--${name} takes positive integers separated by commas, got '${text}'`);
+  }
+  return list;
 }
 
 function appDef() {
@@ -159,6 +172,7 @@ async function load(engine: Engine, callers: number, seconds: number): Promise<L
   const until = performance.now() + seconds * 1000;
   let commands = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: callers }, async (_, i) => {
       const wsid = wsids[i % WORKSPACES] as number;
@@ -171,10 +185,17 @@ async function load(engine: Engine, callers: number, seconds: number): Promise<L
     }),
   );
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { commands, perSec: (commands * 1000) / ms, p50: at(0.5), p99: at(0.99) };
+  return {
+    commands,
+    perSec: (commands * 1000) / ms,
+    p50: at(0.5),
+    p99: at(0.99),
+    cpuMicros: (cpu.user + cpu.system) / commands,
+  };
 }
 
 /** Durable single puts, one after another: the cost of committing each command on its own. */
@@ -261,8 +282,9 @@ export default async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const seconds = numberOption(args, 'seconds') ?? (quick ? 1 : 3);
   const names = (stringOption(args, 'backend') ?? 'lmdb,postgres').split(',');
-  const partitionsList = quick ? [16] : [1, 16];
-  const callersList = quick ? [1, 1000] : [1, 64, 1000];
+  const partitionsList = numberListOption(args, 'partitions') ?? (quick ? [16] : [1, 16]);
+  const callersList = numberListOption(args, 'callers') ?? (quick ? [1, 1000] : [1, 64, 1000]);
+  const withReads = !args.includes('--no-reads');
   const rows: string[][] = [];
   for (const backend of backends(names)) {
     let provider: StorageProvider;
@@ -283,6 +305,7 @@ export default async function run(args: string[]): Promise<void> {
         formatNumber(base),
         '-',
         '-',
+        '-',
         '1.0x',
       ]);
       for (const partitions of partitionsList) {
@@ -299,10 +322,11 @@ export default async function run(args: string[]): Promise<void> {
             formatNumber(r.perSec),
             r.p50.toFixed(2),
             r.p99.toFixed(2),
+            r.cpuMicros.toFixed(0),
             `${(r.perSec / base).toFixed(1)}x`,
           ]);
         }
-        if (partitions === partitionsList[partitionsList.length - 1]) {
+        if (withReads && partitions === partitionsList[partitionsList.length - 1]) {
           const rd = await reads(engine, Math.min(seconds, 1));
           rows.push([
             backend.name,
@@ -313,6 +337,7 @@ export default async function run(args: string[]): Promise<void> {
             '-',
             '-',
             '-',
+            '-',
           ]);
           rows.push([
             backend.name,
@@ -320,6 +345,7 @@ export default async function run(args: string[]): Promise<void> {
             '-',
             '1',
             formatNumber(rd.view),
+            '-',
             '-',
             '-',
             '-',
@@ -341,10 +367,11 @@ export default async function run(args: string[]): Promise<void> {
       'per second',
       'p50 ms',
       'p99 ms',
+      'CPU µs/cmd',
       'vs baseline',
     ],
     rows,
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
   console.log(
     '\nTargets (issue 4): at 1,000 callers at least 20,000 commands/s on lmdb and 5,000 on postgres.',
