@@ -4,7 +4,7 @@ export type { CommandRequest, CommandResult } from './command/command-processor.
 export { type AppHost, Deployment } from './deployment.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { NotificationBroker, type ProjectionKey } from './n10n/broker.js';
-export { ProcessorError } from './processor-error.js';
+export { ProcessorError, toProcessorError } from './processor-error.js';
 export {
   parseV1QueryParams,
   parseV2ReadParams,

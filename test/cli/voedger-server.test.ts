@@ -3,7 +3,7 @@
  * start-up with one line naming the setting to fix.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,16 +19,21 @@ interface Run {
   stderr: string;
 }
 
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const clean = { ...process.env };
+  for (const name of Object.keys(clean)) {
+    if (name.startsWith('VOEDGER_') || name === 'DATABASE_URL') delete clean[name];
+  }
+  return { ...clean, ...env };
+}
+
+/** Runs `voedger` to its end: for settings that stop start-up. */
 function voedger(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const cleanEnv = { ...process.env };
-    for (const name of Object.keys(cleanEnv)) {
-      if (name.startsWith('VOEDGER_') || name === 'DATABASE_URL') delete cleanEnv[name];
-    }
     execFile(
       process.execPath,
       ['--import', 'tsx', main, ...args],
-      { env: { ...cleanEnv, ...env } },
+      { env: cleanEnv(env) },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout, stderr });
@@ -37,21 +42,117 @@ function voedger(args: string[], env: Record<string, string> = {}): Promise<Run>
   });
 }
 
+/**
+ * Starts `voedger server` on a free port, waits for its "listening on" line, lets `whileUp` talk
+ * to it, then stops it with SIGTERM and returns how it ended.
+ */
+async function serve(
+  args: string[],
+  env: Record<string, string> = {},
+  whileUp: (url: string) => Promise<void> = async () => {},
+): Promise<Run & { url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', main, 'server', '--port', '0', ...args],
+    {
+      env: cleanEnv(env),
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /listening on (http:\/\/[^ ]+)/.exec(stdout);
+      if (m !== null) resolve(m[1] as string);
+    });
+    void exited.then(() => reject(new Error(`the server exited before listening: ${stderr}`)));
+  });
+  try {
+    await whileUp(url);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const code = await exited;
+  return { code, stdout, stderr, url };
+}
+
+/** The `msg` of each JSON log line. */
+const messages = (stdout: string): string[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => String((JSON.parse(l) as { msg?: string }).msg));
+
 describe('voedger server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'voedger-cli-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('uses the embedded lmdb store by default, in the given data directory', async () => {
     const dataDir = join(dir, 'data');
-    const run = await voedger(['server', '--data-dir', dataDir]);
+    const run = await serve(['--data-dir', dataDir]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`storage lmdb opened at ${dataDir}`));
+    assert.ok(messages(run.stdout).includes(`storage lmdb opened at ${dataDir}`), run.stdout);
   });
 
   it('takes its settings from the environment too', async () => {
-    const run = await voedger(['server'], { VOEDGER_STORAGE: 'mem' });
+    const run = await serve([], { VOEDGER_STORAGE: 'mem', VOEDGER_HOST: '127.0.0.1' });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /storage mem opened in memory/);
+    assert.ok(messages(run.stdout).includes('storage mem opened in memory'), run.stdout);
+    assert.match(run.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('serves an application over HTTP and stops cleanly on SIGTERM', async () => {
+    const app = fileURLToPath(new URL('../../examples/tracker', import.meta.url));
+    const run = await serve(
+      ['--storage', 'mem', '--host', '127.0.0.1', '--app', app],
+      {},
+      async (url) => {
+        assert.equal(await (await fetch(`${url}/api/check`)).text(), 'ok');
+        const res = await fetch(`${url}/api/local/tracker/1/q.sys.Echo`, {
+          method: 'POST',
+          body: JSON.stringify({ args: { Text: 'hello' }, elements: [{ fields: ['Res'] }] }),
+        });
+        assert.equal(res.status, 200);
+        assert.deepEqual(await res.json(), {
+          sections: [{ type: '', elements: [[[['hello']]]] }],
+        });
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const lines = messages(run.stdout);
+    assert.ok(
+      lines.some((l) =>
+        /^application local\/tracker from .* running on mem in memory: 10 partitions, 1 commands, 2 queries, 2 projectors, 1 jobs$/.test(
+          l,
+        ),
+      ),
+      run.stdout,
+    );
+    assert.ok(
+      lines.some(
+        (l) =>
+          l.startsWith('listening on http://127.0.0.1:') &&
+          l.endsWith('applications: local/tracker'),
+      ),
+    );
+    assert.deepEqual(lines.slice(-2), [
+      'stopping (SIGTERM): finishing the requests and commands in flight',
+      'stopped',
+    ]);
+  });
+
+  it('refuses a port it cannot use, naming the setting', async () => {
+    const run = await voedger(['server', '--storage', 'mem', '--port', '70000']);
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr.trim(),
+      "voedger: cannot start: --port (VOEDGER_PORT): expected 0..65535, got '70000'",
+    );
   });
 
   it('refuses an unknown backend, naming the setting', async () => {
@@ -98,11 +199,11 @@ describe('voedger server', () => {
     const url = await postgresTestUrl();
     if (url === undefined) return t.skip(POSTGRES_SKIP_REASON);
     const schema = `voedger_cli_${process.pid}`;
-    const run = await voedger(['server', '--storage', 'postgres', '--postgres-schema', schema], {
+    const run = await serve(['--storage', 'postgres', '--postgres-schema', schema], {
       VOEDGER_POSTGRES_URL: url,
     });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`storage postgres opened in schema ${schema}`));
+    assert.ok(messages(run.stdout).includes(`storage postgres opened in schema ${schema}`));
     await dropSchema(url, schema);
   });
 });

@@ -21,6 +21,9 @@ export interface ServerOptions {
   /** Application packages, `[owner/name=]DIR`. */
   app?: string[];
   partitions?: string;
+  port: string;
+  host: string;
+  logLevel: string;
 }
 
 /** The `voedger server` options; every flag can also be set by its environment variable. */
@@ -49,6 +52,13 @@ export function serverOptions(): Option[] {
     new Option('--partitions <n>', 'partitions of each application')
       .env('VOEDGER_PARTITIONS')
       .default('10'),
+    new Option('--port <port>', 'HTTP port (0: any free port)').env('VOEDGER_PORT').default('8822'),
+    new Option('--host <address>', 'address the HTTP server listens on')
+      .env('VOEDGER_HOST')
+      .default('0.0.0.0'),
+    new Option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent')
+      .env('VOEDGER_LOG_LEVEL')
+      .default('info'),
   ];
 }
 

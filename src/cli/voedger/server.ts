@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
 import { AppPackageError, deployApp, loadAppPackage } from '../../apps/index.js';
 import type { Engine } from '../../processors/index.js';
+import { createHttpServer, HttpApps } from '../../routing/index.js';
 import {
   keyspaceOf,
   openStorage,
@@ -9,31 +12,56 @@ import {
 } from '../../storage/index.js';
 import { describeSetting, type ServerOptions, storageConfigOf } from './server-options.js';
 
-/** Where the server reports; a parameter so that tests can capture it. */
+/** Where start-up failures are reported (one line each); a parameter so that tests can capture it. */
 export interface Console {
-  log(line: string): void;
   error(line: string): void;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /**
- * Starts the server: opens the storage, then runs each `--app` package (partitions, projectors,
- * jobs) until SIGINT or SIGTERM, when it finishes the commands in flight and stops. Without an
- * application it reports the storage and stops. The HTTP API arrives with the next issue.
- * Resolves the process exit code: 0 on success, 1 when a setting prevents start-up.
+ * Starts the server: opens the storage, runs each `--app` package (partitions, projectors, jobs)
+ * and serves them over HTTP until SIGINT or SIGTERM; then it stops taking requests, finishes the
+ * ones in flight, stops the applications and closes the storage. While running it logs JSON lines
+ * (pino) to `logTo`; a setting that prevents start-up is one plain line on `out.error`.
+ * Resolves the process exit code: 0 after a clean stop, 1 when it could not start.
  */
 export async function runServer(
   options: ServerOptions,
   out: Console = console,
   stopped: Promise<unknown> = untilSignal(),
+  logTo: pino.DestinationStream = pino.destination(1),
 ): Promise<number> {
+  const fail = (setting: string, message: string) => {
+    out.error(`voedger: cannot start: ${setting}: ${message}`);
+    return 1;
+  };
+  if (!LOG_LEVELS.includes(options.logLevel)) {
+    return fail(
+      '--log-level (VOEDGER_LOG_LEVEL)',
+      `expected one of ${LOG_LEVELS.join(', ')}, got '${options.logLevel}'`,
+    );
+  }
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    return fail('--port (VOEDGER_PORT)', `expected 0..65535, got '${options.port}'`);
+  }
+  const partitions = Number(options.partitions ?? 10);
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
+    return fail(
+      '--partitions (VOEDGER_PARTITIONS)',
+      `expected 1..1024, got '${options.partitions}'`,
+    );
+  }
+  const log = pino({ level: options.logLevel, base: { pid: process.pid } }, logTo);
+
   const config = storageConfigOf(options);
   let provider: StorageProvider;
   try {
     provider = await openStorage(config);
   } catch (error) {
     if (error instanceof StorageConfigError) {
-      out.error(`voedger: cannot start: ${describeSetting(error.setting)}: ${error.message}`);
-      return 1;
+      return fail(describeSetting(error.setting), error.message);
     }
     throw error;
   }
@@ -43,72 +71,79 @@ export async function runServer(
       : provider.backend === 'postgres'
         ? ` in schema ${config.postgresSchema ?? 'voedger'}`
         : ' in memory';
-  const apps = options.app ?? [];
-  if (apps.length === 0) {
-    const keyspaces = await provider.keyspaces();
-    out.log(
-      `voedger: storage ${provider.backend} opened${where} (${keyspaces.length} keyspaces); ` +
-        'no application given (--app DIR), so the server stops here',
-    );
-    await provider.close();
-    return 0;
-  }
-  const partitions = Number(options.partitions ?? 10);
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1024) {
-    out.error(
-      `voedger: cannot start: --partitions (VOEDGER_PARTITIONS): expected 1..1024, got '${options.partitions}'`,
-    );
-    await provider.close();
-    return 1;
-  }
+  log.info(`storage ${provider.backend} opened${where}`);
+
   const engines: Engine[] = [];
-  const log = {
-    info: (m: string) => out.log(`voedger: ${m}`),
-    warn: (m: string) => out.error(`voedger: warning: ${m}`),
-    error: (m: string) => out.error(`voedger: error: ${m}`),
-  };
-  try {
-    for (const spec of apps) {
-      const pkg = await loadAppPackage(spec);
-      const storage = await provider.open(keyspaceOf(pkg.qname));
-      const engine = await deployApp({
-        app: pkg.app,
-        appQName: pkg.qname,
-        storage,
-        extensions: pkg.extensions,
-        partitions,
-        log,
-      });
-      engines.push(engine);
-      const d = engine.deployment;
-      const own = (names: readonly string[]) => names.filter((n) => !n.startsWith('sys.'));
-      out.log(
-        `voedger: application ${pkg.qname} from ${pkg.dir} running on ${provider.backend}${where}: ` +
-          `${partitions} partitions, ${own([...d.commands.keys()]).length} commands, ` +
-          `${own([...d.queries.keys()]).length} queries, ` +
-          `${own([...d.syncProjectors, ...d.asyncProjectors].map((p) => p.def.name)).length} projectors, ` +
-          `${own(d.jobs.map((j) => j.def.name)).length} jobs`,
-      );
-      const unbound = own(d.unbound);
-      if (unbound.length > 0)
-        log.warn(`${pkg.qname}: no implementation bound for ${unbound.join(', ')}`);
-    }
-  } catch (error) {
+  let server: FastifyInstance | undefined;
+  const shutDown = async () => {
+    await server?.close();
     await Promise.all(engines.map((e) => e.stop()));
     await provider.close();
-    if (error instanceof AppPackageError) {
-      out.error(`voedger: cannot start: --app: ${error.message}`);
-      return 1;
+  };
+  try {
+    for (const spec of options.app ?? []) {
+      const pkg = await loadAppPackage(spec);
+      engines.push(await startApp(pkg, provider, partitions, log, where));
+    }
+    server = await createHttpServer({ apps: new HttpApps(engines), logger: log });
+    const url = await server.listen({ host: options.host, port });
+    const names = engines.map((e) => e.appQName);
+    log.info(
+      `listening on ${url} (API v1 and v2); applications: ${names.length === 0 ? 'none (add one with --app DIR)' : names.join(', ')}`,
+    );
+  } catch (error) {
+    await shutDown();
+    if (error instanceof AppPackageError) return fail('--app', error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      return fail(
+        '--port (VOEDGER_PORT) / --host (VOEDGER_HOST)',
+        `cannot listen on ${options.host}:${port}: ${(error as Error).message}`,
+      );
     }
     throw error;
   }
-  out.log('voedger: the HTTP API is not built yet; stop with Ctrl-C');
-  await stopped;
-  out.log('voedger: stopping: finishing commands in flight');
-  await Promise.all(engines.map((e) => e.stop()));
-  await provider.close();
-  out.log('voedger: stopped');
+  const signal = await stopped;
+  log.info(`stopping (${String(signal)}): finishing the requests and commands in flight`);
+  await shutDown();
+  log.info('stopped');
+  log.flush?.();
   return 0;
+}
+
+async function startApp(
+  pkg: Awaited<ReturnType<typeof loadAppPackage>>,
+  provider: StorageProvider,
+  partitions: number,
+  log: Logger,
+  where: string,
+): Promise<Engine> {
+  const appLog = log.child({ app: pkg.qname });
+  const storage = await provider.open(keyspaceOf(pkg.qname));
+  const engine = await deployApp({
+    app: pkg.app,
+    appQName: pkg.qname,
+    storage,
+    extensions: pkg.extensions,
+    partitions,
+    log: {
+      info: (m: string) => appLog.info(m),
+      warn: (m: string) => appLog.warn(m),
+      error: (m: string) => appLog.error(m),
+    },
+  });
+  const d = engine.deployment;
+  const own = (names: readonly string[]) => names.filter((n) => !n.startsWith('sys.'));
+  appLog.info(
+    `application ${pkg.qname} from ${pkg.dir} running on ${provider.backend}${where}: ` +
+      `${partitions} partitions, ${own([...d.commands.keys()]).length} commands, ` +
+      `${own([...d.queries.keys()]).length} queries, ` +
+      `${own([...d.syncProjectors, ...d.asyncProjectors].map((p) => p.def.name)).length} projectors, ` +
+      `${own(d.jobs.map((j) => j.def.name)).length} jobs`,
+  );
+  const unbound = own(d.unbound);
+  if (unbound.length > 0) appLog.warn(`no implementation bound for ${unbound.join(', ')}`);
+  return engine;
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {

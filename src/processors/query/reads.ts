@@ -122,6 +122,8 @@ export async function readDoc(
     readonly wsid: number;
     readonly qname: string;
     readonly id: number;
+    /** `keys` and `include` apply to the document; the list operators have nothing to do. */
+    readonly params?: V2ReadParams;
     readonly system?: boolean;
   },
 ): Promise<ResultObject> {
@@ -144,7 +146,18 @@ export async function readDoc(
     const what = type.kind.endsWith('Doc') ? 'document' : 'record';
     throw notFound(`${what} ${req.qname} with ID ${req.id} not found`);
   }
-  return recordJson(d, row);
+  const doc = recordJson(d, row);
+  const p = req.params;
+  if (p === undefined || (p.keys.length === 0 && p.include.length === 0)) return doc;
+  const one = { ...p, where: undefined, order: [], skip: 0, limit: undefined };
+  for await (const shaped of v2Rows(single(doc), one, enrichment(d, req.wsid), typeLookup(d))) {
+    return shaped;
+  }
+  return doc;
+}
+
+async function* single(doc: ResultObject): AsyncIterable<ResultObject> {
+  yield doc;
 }
 
 /** API v2 list of the records of a CDoc QName (active and inactive), from CollectionView. */
