@@ -336,6 +336,8 @@ export function testExtensions(probe: Probe, options: { job?: boolean } = {}): B
           const prefix = String(ctx.args?.Prefix ?? '');
           try {
             for (let n = 1; n <= count; n++) {
+              // A prefix 'fail' makes the query fail after two rows (errors after rows were sent).
+              if (prefix === 'fail' && n === 3) throw new Error('failed after 2 rows');
               await ctx.emit({ N: n, Label: `${prefix}${n}` });
               probe.query.emitted++;
             }

@@ -23,14 +23,23 @@ type Row = unknown[][][];
  * row by the elements and sends it as is, so a query asked for no elements yields empty rows (its count
  * still tells how many objects there were).
  */
-export async function* v1Rows(
+export function v1Rows(
   objects: AsyncIterable<ResultObject>,
   params: V1QueryParams,
   enrich: EnrichRecord,
 ): AsyncIterable<unknown[]> {
-  const filtered = filterRows(enrichedRows(objects, params.elements, enrich), params);
-  const ordered = params.orderBy.length === 0 ? filtered : await sortRows(filtered, params);
-  yield* counted(ordered, params.startFrom, params.count);
+  // Only the operators a request asks for join the chain: each stage costs every row a hop.
+  let rows: AsyncIterable<Row> = enrichedRows(objects, params.elements, enrich);
+  if (params.filters.length > 0) rows = filterRows(rows, params);
+  if (params.orderBy.length > 0) rows = orderedRows(rows, params);
+  if (params.count !== 0 || params.startFrom !== 0) {
+    rows = counted(rows, params.startFrom, params.count);
+  }
+  return rows;
+}
+
+async function* orderedRows(rows: AsyncIterable<Row>, params: V1QueryParams): AsyncGenerator<Row> {
+  yield* await sortRows(rows, params);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -41,9 +50,10 @@ async function* enrichedRows(
   elements: readonly V1Element[],
   enrich: EnrichRecord,
 ): AsyncGenerator<Row> {
+  const withRefs = elements.some((e) => e.refs.length > 0);
   for await (const object of objects) {
     const row = elements.map((e) => descendants(object, e.containers).map((o) => subRow(o, e)));
-    await enrichRow(row, elements, enrich);
+    if (withRefs) await enrichRow(row, elements, enrich);
     yield row;
   }
 }
@@ -167,10 +177,6 @@ function rootReader(elements: readonly V1Element[]): RootReader {
 }
 
 async function* filterRows(rows: AsyncIterable<Row>, params: V1QueryParams): AsyncGenerator<Row> {
-  if (params.filters.length === 0) {
-    yield* rows;
-    return;
-  }
   const reader = rootReader(params.elements);
   for await (const row of rows) {
     if (params.filters.every((f) => matches(f, row, reader))) yield row;
@@ -287,10 +293,6 @@ async function* counted(
   startFrom: number,
   count: number,
 ): AsyncGenerator<Row> {
-  if (count === 0 && startFrom === 0) {
-    yield* rows;
-    return;
-  }
   let index = 0;
   let emitted = 0;
   for await (const row of rows) {
