@@ -26,17 +26,45 @@ export interface V2RowsOptions {
 }
 
 /** Applies `where`, `order`, `skip`, `limit`, `include` and `keys` to a stream of objects. */
-export async function* v2Rows(
+export function v2Rows(
   objects: AsyncIterable<ResultObject>,
   params: V2ReadParams,
   include: IncludeRecord,
   options: V2RowsOptions = {},
 ): AsyncIterable<ResultObject> {
-  const matching = whereFiltered(objects, params.where);
-  const ordered = params.order.length === 0 ? matching : await sorted(matching, params.order);
+  // Only the operators a request asks for join the chain: each stage costs every row a hop.
+  let rows = objects;
+  if (params.where !== undefined && params.where.size > 0) rows = whereFiltered(rows, params.where);
+  if (params.order.length > 0) rows = orderedRows(rows, params.order);
+  if (params.skip !== 0 || (params.limit ?? 0) !== 0) {
+    rows = paged(rows, params.skip, params.limit ?? 0);
+  }
   const keys = keysTree(params.keys);
-  for await (const object of paged(ordered, params.skip, params.limit ?? 0)) {
-    const included = await includeAll(object, params.include, include, options);
+  if (params.include.length > 0 || keys !== undefined) {
+    rows = shaped(rows, params, include, options, keys);
+  }
+  return rows;
+}
+
+async function* orderedRows(
+  objects: AsyncIterable<ResultObject>,
+  order: readonly V2OrderKey[],
+): AsyncGenerator<ResultObject> {
+  yield* await sorted(objects, order);
+}
+
+async function* shaped(
+  objects: AsyncIterable<ResultObject>,
+  params: V2ReadParams,
+  include: IncludeRecord,
+  options: V2RowsOptions,
+  keys: ReturnType<typeof keysTree>,
+): AsyncGenerator<ResultObject> {
+  for await (const object of objects) {
+    const included =
+      params.include.length === 0
+        ? object
+        : await includeAll(object, params.include, include, options);
     yield keys === undefined ? included : project(included, keys);
   }
 }
@@ -51,12 +79,8 @@ export async function* v2Rows(
  */
 async function* whereFiltered(
   objects: AsyncIterable<ResultObject>,
-  where: WhereClause | undefined,
+  where: WhereClause,
 ): AsyncGenerator<ResultObject> {
-  if (where === undefined || where.size === 0) {
-    yield* objects;
-    return;
-  }
   for await (const o of objects) {
     if ([...where].every(([f, values]) => !Object.hasOwn(o, f) || isOneOf(o[f], values))) yield o;
   }
@@ -100,10 +124,6 @@ async function* paged<T>(
   skip: number,
   limit: number,
 ): AsyncGenerator<T> {
-  if (skip === 0 && limit === 0) {
-    yield* objects;
-    return;
-  }
   let index = 0;
   let passed = 0;
   for await (const o of objects) {
