@@ -10,12 +10,18 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { toProcessorError } from '../processors/index.js';
+import { type Engine, toProcessorError } from '../processors/index.js';
 import { registerApiV1 } from './api-v1/index.js';
 import { registerApiV2 } from './api-v2/index.js';
 import { HttpApps } from './http-apps.js';
 import type { HttpContext } from './http-context.js';
 import { errorBody, HttpError } from './http-errors.js';
+import {
+  FunctionRateLimiter,
+  QUERY_CAP_RETRY_AFTER_SECONDS,
+  WorkspaceQueryCap,
+} from './limits/index.js';
+import { type NotificationOptions, registerNotificationRoutes } from './n10n/index.js';
 import type { RouteConfig } from './route.js';
 
 export interface HttpServerOptions {
@@ -26,6 +32,8 @@ export interface HttpServerOptions {
   readonly bodyLimit?: number;
   /** Concurrent queries per workspace before 503 (the reference's MaxQueriesPerWS). Default 10. */
   readonly maxQueriesPerWorkspace?: number;
+  /** Notification quotas and heartbeat interval (the reference's by default). */
+  readonly notifications?: NotificationOptions;
 }
 
 const CORS_PREFIXES = ['/api/', '/blob/', '/n10n/'];
@@ -85,6 +93,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   }
   registerApiV1(app, ctx);
   registerApiV2(app, ctx);
+  registerNotificationRoutes(app, ctx, options.notifications);
   return app;
 }
 
@@ -114,28 +123,39 @@ function httpErrorOf(error: FastifyError) {
 }
 
 function httpContext(options: HttpServerOptions): HttpContext {
-  const max = options.maxQueriesPerWorkspace ?? 10;
-  const inFlight = new Map<string, number>();
+  const queryCap = new WorkspaceQueryCap({
+    ...(options.maxQueriesPerWorkspace === undefined
+      ? {}
+      : { maxQueriesPerWS: options.maxQueriesPerWorkspace }),
+  });
+  const limiters = new WeakMap<Engine, FunctionRateLimiter>();
   return {
     apps: options.apps,
-    checkRate: () => {},
+    checkRate: (t, fn, ip) => {
+      let limiter = limiters.get(t.engine);
+      if (limiter === undefined) {
+        limiter = FunctionRateLimiter.forApp(t.engine.app);
+        limiters.set(t.engine, limiter);
+      }
+      if (!limiter.isLimited(fn)) return;
+      const appPartition = t.wsid % t.engine.partitions.length;
+      const retryAfter = limiter.checkCall(fn, { appPartition, wsid: t.wsid, ip });
+      if (retryAfter !== undefined) {
+        throw new HttpError(429, '', { headers: { 'retry-after': String(retryAfter) } });
+      }
+    },
     beginQuery: (t) => {
-      const key = `${t.appQName}/${t.wsid}`;
-      const n = inFlight.get(key) ?? 0;
-      if (n >= max) {
+      if (!queryCap.tryAcquire(t.appQName, t.wsid)) {
         throw new HttpError(503, 'too many queries in the workspace', {
-          headers: { 'retry-after': '1' },
+          headers: { 'retry-after': String(QUERY_CAP_RETRY_AFTER_SECONDS) },
           emptyBody: true,
         });
       }
-      inFlight.set(key, n + 1);
       let released = false;
       return () => {
         if (released) return;
         released = true;
-        const left = (inFlight.get(key) ?? 1) - 1;
-        if (left === 0) inFlight.delete(key);
-        else inFlight.set(key, left);
+        queryCap.release(t.appQName, t.wsid);
       };
     },
   };

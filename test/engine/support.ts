@@ -148,11 +148,16 @@ WORKSPACE ShopWS (
     PRIMARY KEY ((Part), WLogOffs)
   ) AS RESULT OF Flaky;
 
+  RATE PingRate 2 PER MINUTE PER WORKSPACE;
+  LIMIT PingLimit ON COMMAND Ping WITH RATE PingRate;
+
   EXTENSION ENGINE BUILTIN (
     COMMAND Calc(CalcParams) RETURNS CalcResult;
     COMMAND MakeReceipt(Receipt);
     COMMAND Boom(TextParams);
     COMMAND Plain;
+    -- Limited to 2 calls a minute per workspace (the HTTP tests of rate limits).
+    COMMAND Ping;
     COMMAND OpenTicket(TextParams);
     COMMAND WithSecret(UNLOGGED TextParams);
     COMMAND FindClient(TextParams) RETURNS CalcResult;
@@ -313,6 +318,7 @@ export function testExtensions(probe: Probe, options: { job?: boolean } = {}): B
         throw new Error(String(ctx.args?.Message));
       },
       'tst.Plain': () => {},
+      'tst.Ping': () => {},
       'tst.OpenTicket': (ctx) => {
         ctx.records.insert('tst.Ticket', { Title: String(ctx.args?.Message) });
       },

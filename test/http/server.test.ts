@@ -154,3 +154,24 @@ describe('large results and the query cap', () => {
     assert.equal(status, 200);
   });
 });
+
+describe('rate limits from VSQL', () => {
+  it('answers 429 with Retry-After once a RATE is used up, per workspace', async () => {
+    // RATE PingRate 2 PER MINUTE PER WORKSPACE: the third call in a minute is refused.
+    const ws = await s.shop();
+    for (let i = 0; i < 2; i++) {
+      const ok = await s.request('POST', `${v1(ws)}/c.tst.Ping`, { body: {} });
+      assert.equal(ok.status, 200, ok.text);
+    }
+    const v1Refused = await s.request('POST', `${v1(ws)}/c.tst.Ping`, { body: {} });
+    assert.equal(v1Refused.status, 429);
+    assert.equal(v1Refused.headers.get('retry-after'), '30');
+    assert.deepEqual(v1Refused.json, { 'sys.Error': { HTTPStatus: 429, Message: '' } });
+    const v2Refused = await s.request('POST', `${v2(ws)}/commands/tst.Ping`, { body: {} });
+    assert.equal(v2Refused.status, 429);
+    assert.deepEqual(v2Refused.json, { status: 429, message: '' });
+    const other = await s.shop();
+    const elsewhere = await s.request('POST', `${v1(other)}/c.tst.Ping`, { body: {} });
+    assert.equal(elsewhere.status, 200, 'another workspace has its own bucket');
+  });
+});
