@@ -86,3 +86,45 @@ describe('README', () => {
     assert.deepEqual(await quickstart('mem'), ['soup', 'tea']);
   });
 });
+
+describe('README over HTTP', () => {
+  it('shows what the tracker answers to its curl session', async () => {
+    const { loadAppPackage, deployApp } = await import('../../src/apps/index.js');
+    const { createHttpServer, HttpApps } = await import('../../src/routing/index.js');
+    const { MemStorageProvider } = await import('../../src/storage/index.js');
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const [session, answers] = blocksAfter(readme, '## Talking to it over HTTP');
+    const lines = (session as string).split('\n').filter((l) => l.startsWith('curl '));
+    const pkg = await loadAppPackage(new URL('examples/tracker', root).pathname);
+    const provider = new MemStorageProvider({ clock: Date.now });
+    const engine = await deployApp({
+      app: pkg.app,
+      appQName: pkg.qname,
+      storage: await provider.open('tracker'),
+      extensions: pkg.extensions,
+    });
+    const server = await createHttpServer({ apps: new HttpApps([engine]) });
+    const base = await server.listen({ host: '127.0.0.1', port: 0 });
+    const w = /^W=(\d+)/m.exec(session as string)?.[1] as string;
+    try {
+      const got: string[] = [];
+      for (const line of lines) {
+        // curl -s [-X METHOD] URL|"URL" [-d 'BODY']
+        const m = /^curl -s(?: -X (\w+))? "?([^ "]+)"?(?: -d '(.*)')?$/.exec(line);
+        assert.ok(m, `the README's curl line is not in the tested form: ${line}`);
+        const url = (m[2] as string).replace('localhost:8822', base).replaceAll('$W', w);
+        const body = m[3]?.replaceAll('\\\\', '\\');
+        const res = await fetch(url, {
+          method: m[1] ?? 'GET',
+          ...(body === undefined ? {} : { body }),
+        });
+        got.push(await res.text());
+      }
+      assert.equal(`${got.join('\n')}\n`, answers);
+    } finally {
+      await server.close();
+      await engine.stop();
+      await provider.close();
+    }
+  });
+});
