@@ -148,6 +148,12 @@ WORKSPACE ShopWS (
     PRIMARY KEY ((Part), WLogOffs)
   ) AS RESULT OF Flaky;
 
+  -- A role published for API clients (the schema routes document it).
+  PUBLISHED ROLE Cashier;
+  GRANT INSERT, SELECT ON TABLE Purchase TO Cashier;
+  GRANT EXECUTE ON COMMAND Calc TO Cashier;
+  GRANT SELECT ON VIEW PurchaseLog TO Cashier;
+
   RATE PingRate 2 PER MINUTE PER WORKSPACE;
   LIMIT PingLimit ON COMMAND Ping WITH RATE PingRate;
 
