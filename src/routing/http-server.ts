@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { type Engine, toProcessorError } from '../processors/index.js';
 import { registerApiV1 } from './api-v1/index.js';
 import { registerApiV2 } from './api-v2/index.js';
+import { registerSchemaRoutes } from './api-v2/schemas.js';
 import { HttpApps } from './http-apps.js';
 import type { HttpContext } from './http-context.js';
 import { errorBody, HttpError } from './http-errors.js';
@@ -93,6 +94,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   }
   registerApiV1(app, ctx);
   registerApiV2(app, ctx);
+  registerSchemaRoutes(app, ctx);
   registerNotificationRoutes(app, ctx, options.notifications);
   return app;
 }
