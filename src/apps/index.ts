@@ -4,6 +4,20 @@ import { type BuiltinExtensions, mergeExtensions } from '../extensions/index.js'
 import { Engine, type EngineOptions } from '../processors/index.js';
 import { sysExtensions } from './sys/index.js';
 
+export {
+  authorizeBlobDownload,
+  type BlobOwnerField,
+  type BlobUpload,
+  blobIdOfOwner,
+  blobStoreOf,
+  checkBlobOwnerField,
+  isTempBlobTtl,
+  openPersistentBlob,
+  openTemporaryBlob,
+  type TempBlobTtl,
+  uploadPersistentBlob,
+  uploadTemporaryBlob,
+} from './sys/blob-transfer.js';
 export { sysExtensions } from './sys/index.js';
 
 export interface DeployOptions extends Omit<EngineOptions, 'extensions'> {

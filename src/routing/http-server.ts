@@ -14,6 +14,7 @@ import { type Engine, toProcessorError } from '../processors/index.js';
 import { registerApiV1 } from './api-v1/index.js';
 import { registerApiV2 } from './api-v2/index.js';
 import { registerSchemaRoutes } from './api-v2/schemas.js';
+import { registerBlobRoutes } from './blobs/index.js';
 import { HttpApps } from './http-apps.js';
 import type { HttpContext } from './http-context.js';
 import { errorBody, HttpError } from './http-errors.js';
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   readonly maxQueriesPerWorkspace?: number;
   /** Notification quotas and heartbeat interval (the reference's by default). */
   readonly notifications?: NotificationOptions;
+  /** The largest BLOB uploads take, in bytes (413 beyond). Default 20 MiB, the reference's. */
+  readonly blobMaxSize?: number;
 }
 
 const CORS_PREFIXES = ['/api/', '/blob/', '/n10n/'];
@@ -96,6 +99,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerApiV2(app, ctx);
   registerSchemaRoutes(app, ctx);
   registerNotificationRoutes(app, ctx, options.notifications);
+  registerBlobRoutes(app, ctx, { maxSize: options.blobMaxSize ?? 20 * 1024 * 1024 });
   return app;
 }
 

@@ -1,5 +1,7 @@
-// Typed persistence on the storage contract: events, records, view rows, name registries.
+// Typed persistence on the storage contract: events, records, view rows, name registries, BLOBs.
+
 export { AppStructs, RECORDS_REGISTRY, recordsRegistryKey } from './app-structs.js';
+export * from './blobs/index.js';
 export * from './consts.js';
 export { NameRegistry } from './name-registry.js';
 export type {

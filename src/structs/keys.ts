@@ -2,7 +2,10 @@
 // partitioned and ordered, so they are kept even where the value encodings differ.
 import { KeyWriter } from './key-writer.js';
 
-/** Partition-key prefixes of the system tables (a u16 each; view QName IDs start above them). */
+/**
+ * Partition-key prefixes of the system tables (a u16 each; view QName IDs start at 256, above
+ * them, so no view row can share a partition with these).
+ */
 export enum SysPrefix {
   QNames = 17,
   Containers = 18,
@@ -10,6 +13,12 @@ export enum SysPrefix {
   PLog = 20,
   WLog = 21,
   Singletons = 22,
+  /**
+   * BLOB contents and their state (`blobs/blob-keys.ts`). Ours: the reference keeps BLOBs in a
+   * keyspace of their own (`sys/blobber`); here they share the application's keyspace, so every
+   * backend that stores the application stores its BLOBs too.
+   */
+  Blobs = 23,
 }
 
 const REGISTRY_VERSION = 1;

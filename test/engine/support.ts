@@ -41,10 +41,10 @@ export const FIRST_ID = 200001;
 
 /**
  * The test application: a workspace kind with a descriptor, a CDoc with two levels of nested
- * CRecords, a CDoc with a UNIQUEFIELD, a CSingleton, a WDoc, an ODoc with nested ORecords used as a
- * command parameter, commands with and without parameters and results, a streaming query, sync and
- * async projectors writing views, trigger probes for each kind of projector event, a second
- * workspace kind, and a JOB in the application workspaces.
+ * CRecords, a CDoc with a UNIQUEFIELD, a CSingleton, a WDoc, a CDoc with BLOB fields, an ODoc
+ * with nested ORecords used as a command parameter, commands with and without parameters and
+ * results, a streaming query, sync and async projectors writing views, trigger probes for each kind
+ * of projector event, a second workspace kind, and a JOB in the application workspaces.
  */
 export const VSQL = `APPLICATION tst();
 
@@ -93,6 +93,14 @@ WORKSPACE ShopWS (
       Name varchar(50) NOT NULL,
       Price int64 NOT NULL
     )
+  );
+
+  -- A document with BLOB fields (the BLOB tests).
+  TABLE Attachment INHERITS sys.CDoc (
+    Title varchar(50),
+    Photo blob,
+    Scan blob,
+    Pages int32
   );
 
   TYPE CalcParams (

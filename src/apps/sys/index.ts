@@ -2,6 +2,12 @@
 import type { BuiltinExtensions, CommandFunction, QueryFunction } from '../../extensions/index.js';
 import type { AppDef } from '../../schema/index.js';
 import type { AppStructs } from '../../structs/index.js';
+import {
+  downloadBlobAuthnz,
+  downloadBlobHelper,
+  registerTempBlob1d,
+  uploadBlobHelper,
+} from './blobs.js';
 import { journal } from './journal.js';
 import { collection, echo, getCDoc, grCount, modules, state } from './queries.js';
 import {
@@ -49,6 +55,9 @@ export function sysExtensions(app: AppDef, options: SysOptions): BuiltinExtensio
       'sys.Init': noop,
       'sys.CreateWorkspace': createWorkspace(app, options.clock),
       'sys.InitiateDeactivateWorkspace': initiateDeactivateWorkspace,
+      'sys.UploadBLOBHelper': uploadBlobHelper,
+      'sys.RegisterTempBLOB1d': registerTempBlob1d,
+      'sys.DownloadBLOBHelper': downloadBlobHelper,
     },
     queries: {
       'sys.Echo': echo,
@@ -59,6 +68,7 @@ export function sysExtensions(app: AppDef, options: SysOptions): BuiltinExtensio
       'sys.State': state,
       'sys.Journal': journal(app),
       'sys.SqlQuery': sqlQueryFunction(app, options),
+      'sys.DownloadBLOBAuthnz': downloadBlobAuthnz,
     },
     projectors: {
       'sys.RecordsRegistryProjector': recordsRegistryProjector,

@@ -21,6 +21,7 @@ import { projectorContext } from '../projectors/projector-context.js';
 import { projectorTriggered } from '../projectors/trigger.js';
 import { recordReader } from '../record-reader.js';
 import { buildArgument } from './args.js';
+import { blobOwnershipUpdates } from './blob-ownership.js';
 import { createDraft, parseCuds, updateDraft } from './cuds.js';
 import type { ArgDraft, CreateDraft, UpdateDraft } from './drafts.js';
 import { fieldValue } from './field-values.js';
@@ -192,6 +193,9 @@ export async function executeCommand(
       throw notFound(`${u.where}: record with queried id ${u.id} does not exist`);
     updates.push(updateDraft(app, existing, u.fields as Record<string, unknown>, u.where));
   }
+
+  // BLOBs put into blob fields: refused when not theirs (403), else owned by their records.
+  updates.push(...(await blobOwnershipUpdates(app, wsid, reader, creates, updates)));
 
   // IDs: raw IDs become the workspace's next IDs, singletons get their fixed IDs.
   const ids: EventIds = { real: new Map(), types: new Map() };
