@@ -33,6 +33,7 @@ import {
   stringOption,
   UsageError,
 } from './support/measure.js';
+import { orderCuds } from './support/order-cuds.js';
 
 const VSQL = `APPLICATION bench();
 WORKSPACE ShopWS (
@@ -130,41 +131,8 @@ async function startEngine(storage: KvStorage, partitions: number): Promise<Engi
 
 let orderNumber = 0;
 
-function orderCuds() {
-  const n = ++orderNumber;
-  return [
-    {
-      fields: {
-        'sys.ID': 1,
-        'sys.QName': 'bench.Order',
-        Number: n,
-        Customer: 'walk-in',
-        Total: 1250,
-      },
-    },
-    {
-      fields: {
-        'sys.ID': 2,
-        'sys.QName': 'bench.OrderLine',
-        'sys.ParentID': 1,
-        'sys.Container': 'Lines',
-        Item: 'coffee',
-        Qty: 2,
-        Price: 350,
-      },
-    },
-    {
-      fields: {
-        'sys.ID': 3,
-        'sys.QName': 'bench.OrderLine',
-        'sys.ParentID': 1,
-        'sys.Container': 'Lines',
-        Item: 'cake',
-        Qty: 1,
-        Price: 550,
-      },
-    },
-  ];
+function nextOrder() {
+  return orderCuds(++orderNumber);
 }
 
 async function load(engine: Engine, callers: number, seconds: number): Promise<LoadResult> {
@@ -178,7 +146,7 @@ async function load(engine: Engine, callers: number, seconds: number): Promise<L
       const wsid = wsids[i % WORKSPACES] as number;
       while (performance.now() < until) {
         const t0 = performance.now();
-        await engine.command({ wsid, command: 'sys.CUD', cuds: orderCuds() });
+        await engine.command({ wsid, command: 'sys.CUD', cuds: nextOrder() });
         latencies.push(performance.now() - t0);
         commands++;
       }

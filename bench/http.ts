@@ -23,6 +23,7 @@ import { compileApp } from '../src/schema/index.js';
 import { LmdbStorageProvider } from '../src/storage/index.js';
 import { newWsid } from '../src/structs/index.js';
 import { formatNumber, numberOption, printTable } from './support/measure.js';
+import { orderCuds } from './support/order-cuds.js';
 
 const VSQL = `APPLICATION bench();
 WORKSPACE ShopWS (
@@ -190,41 +191,7 @@ export default async function run(args: string[]): Promise<void> {
       logger: pino({ level: 'warn' }),
     });
     const url = await server.listen({ host: '127.0.0.1', port: 0 });
-    const order = JSON.stringify({
-      cuds: [
-        {
-          fields: {
-            'sys.ID': 1,
-            'sys.QName': 'bench.Order',
-            Number: 7,
-            Customer: 'walk-in',
-            Total: 1250,
-          },
-        },
-        {
-          fields: {
-            'sys.ID': 2,
-            'sys.QName': 'bench.OrderLine',
-            'sys.ParentID': 1,
-            'sys.Container': 'Lines',
-            Item: 'coffee',
-            Qty: 2,
-            Price: 350,
-          },
-        },
-        {
-          fields: {
-            'sys.ID': 3,
-            'sys.QName': 'bench.OrderLine',
-            'sys.ParentID': 1,
-            'sys.Container': 'Lines',
-            Item: 'cake',
-            Qty: 1,
-            Price: 550,
-          },
-        },
-      ],
-    });
+    const order = JSON.stringify({ cuds: orderCuds(7) });
     const cmdPaths = wsids.map((w) => `/api/${APP}/${w}/c.sys.CUD`);
     for (const connections of [64, 500]) {
       await wrk(url, connections, Math.min(1, seconds), cmdPaths, 'POST', order); // warm-up

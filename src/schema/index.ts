@@ -7,7 +7,7 @@ import { builtinSysPackage } from './sys/sys-package.js';
 
 export type { Analysis, VariableResolver } from './analyser/index.js';
 export type * from './appdef.js';
-export { AppDef, appDefFromJson, appDefToJson } from './appdef.js';
+export { AppDef, appDefFromJson, appDefToJson, recordKinds } from './appdef.js';
 export { type AclDecision, isOperationAllowed, ROLE_SYSTEM, roleAncestors } from './appdef-acl.js';
 export { filterMatches, filterText } from './appdef-filter.js';
 export { SYS_PACKAGE_PATH, SYS_WORKSPACE } from './appdef-sys.js';

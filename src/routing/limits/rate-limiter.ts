@@ -7,6 +7,7 @@ import {
   type LimitDef,
   type Operation,
   type RateDef,
+  recordKinds,
   type TypeKind,
 } from '../../schema/index.js';
 import { BucketTable } from './bucket-table.js';
@@ -46,12 +47,7 @@ export const DEFAULT_MAX_BUCKETS_PER_LIMIT = 100_000;
 const limitableKinds: ReadonlySet<TypeKind> = new Set<TypeKind>([
   'Command',
   'Query',
-  'CDoc',
-  'CRecord',
-  'WDoc',
-  'WRecord',
-  'ODoc',
-  'ORecord',
+  ...recordKinds,
   'ViewRecord',
 ]);
 

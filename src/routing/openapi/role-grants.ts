@@ -5,6 +5,7 @@ import {
   type AppDef,
   isOperationAllowed,
   type Operation,
+  recordKinds,
   type TypeDef,
   type TypeKind,
 } from '../../schema/index.js';
@@ -20,12 +21,7 @@ export interface TypeGrant {
 
 // The kinds the API can touch: records and objects (documents, function arguments), views, functions.
 const publishedKinds: ReadonlySet<TypeKind> = new Set<TypeKind>([
-  'CDoc',
-  'CRecord',
-  'WDoc',
-  'WRecord',
-  'ODoc',
-  'ORecord',
+  ...recordKinds,
   'Object',
   'ViewRecord',
   'Command',
