@@ -1,6 +1,7 @@
 // The processors context: partitions and group commit, command and query processing,
 // projectors, jobs and notifications.
 export type { CommandRequest, CommandResult } from './command/command-processor.js';
+export { jsonValue } from './command/field-values.js';
 export { type AppHost, Deployment } from './deployment.js';
 export { Engine, type EngineOptions } from './engine.js';
 export { NotificationBroker, type ProjectionKey } from './n10n/broker.js';

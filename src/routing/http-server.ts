@@ -88,13 +88,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   const ctx = httpContext(options);
-  for (const path of ['/api/check']) {
-    app.route({
-      method: ['GET', 'POST', 'OPTIONS'],
-      url: path,
-      handler: async (_req, reply) => reply.type('text/plain').send('ok'),
-    });
-  }
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/api/check',
+    handler: async (_req, reply) => reply.type('text/plain').send('ok'),
+  });
   registerApiV1(app, ctx);
   registerApiV2(app, ctx);
   registerSchemaRoutes(app, ctx);
