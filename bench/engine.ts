@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployApp } from '../src/apps/index.js';
 import type { Engine } from '../src/processors/index.js';
-import { compileApp } from '../src/schema/index.js';
 import {
   type KvStorage,
   LmdbStorageProvider,
@@ -25,7 +24,6 @@ import {
   PostgresStorageProvider,
   type StorageProvider,
 } from '../src/storage/index.js';
-import { newWsid } from '../src/structs/index.js';
 import {
   formatNumber,
   numberOption,
@@ -33,34 +31,8 @@ import {
   stringOption,
   UsageError,
 } from './support/measure.js';
-import { orderCuds } from './support/order-cuds.js';
+import { orderCuds, SHOP, SHOP_WSIDS, shopApp, shopExtensions } from './support/shop-app.js';
 
-const VSQL = `APPLICATION bench();
-WORKSPACE ShopWS (
-  DESCRIPTOR ShopWSDescriptor ();
-  TABLE Order INHERITS sys.CDoc (
-    Number int32 NOT NULL,
-    Customer varchar(50),
-    Total int64 NOT NULL,
-    Lines TABLE OrderLine (
-      Item varchar(50) NOT NULL,
-      Qty int32 NOT NULL,
-      Price int64 NOT NULL
-    )
-  );
-  VIEW SalesByDay (
-    Year int32 NOT NULL,
-    Day int32 NOT NULL,
-    Orders int64 NOT NULL,
-    Amount int64 NOT NULL,
-    PRIMARY KEY ((Year), Day)
-  ) AS RESULT OF CountSales;
-  EXTENSION ENGINE BUILTIN (
-    SYNC PROJECTOR CountSales AFTER INSERT ON Order INTENTS(sys.View(SalesByDay));
-  );
-);`;
-
-const WORKSPACES = 64;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface LoadResult {
@@ -82,45 +54,20 @@ function numberListOption(args: readonly string[], name: string): number[] | und
   return list;
 }
 
-function appDef() {
-  const r = compileApp([
-    { path: 'example.com/bench', files: [{ name: 'bench.vsql', text: VSQL }] },
-  ]);
-  if (r.appDef === undefined) throw new Error(r.errors.map((e) => e.message).join('\n'));
-  return r.appDef;
-}
-
-const wsids = Array.from({ length: WORKSPACES }, (_, i) => newWsid(1, 200_000 + i));
-
 async function startEngine(storage: KvStorage, partitions: number): Promise<Engine> {
   const engine = await deployApp({
-    app: appDef(),
+    app: shopApp(),
     appQName: 'bench/shop',
     storage,
     partitions,
     appWorkspaces: 1,
     background: false,
-    extensions: {
-      projectors: {
-        'bench.CountSales': async (ctx) => {
-          for (const c of ctx.event.cuds) {
-            if (!c.isNew || c.record.qname !== 'bench.Order') continue;
-            const day = Math.floor(ctx.event.registeredAt / 86_400_000);
-            const row = await ctx.views.get('bench.SalesByDay', { Year: 1, Day: day });
-            ctx.views.put('bench.SalesByDay', {
-              Year: 1,
-              Day: day,
-              Orders: Number(row?.Orders ?? 0) + 1,
-              Amount: Number(row?.Amount ?? 0) + Number(c.record.fields.Total),
-            });
-          }
-        },
-      },
-    },
+    // One row a day: the commands of a workspace update the same view row.
+    extensions: shopExtensions((_n, registeredAt) => Math.floor(registeredAt / 86_400_000)),
   });
   const descriptor = engine.structs.names.singletonId('sys.WorkspaceDescriptor') ?? 0;
   await Promise.all(
-    wsids.map(async (wsid) => {
+    SHOP_WSIDS.map(async (wsid) => {
       if ((await engine.structs.getRecord(wsid, descriptor)) === undefined) {
         await engine.createWorkspace({ wsid, kind: 'bench.ShopWS', name: `shop-${wsid}` });
       }
@@ -143,7 +90,7 @@ async function load(engine: Engine, callers: number, seconds: number): Promise<L
   const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: callers }, async (_, i) => {
-      const wsid = wsids[i % WORKSPACES] as number;
+      const wsid = SHOP_WSIDS[i % SHOP_WSIDS.length] as number;
       while (performance.now() < until) {
         const t0 = performance.now();
         await engine.command({ wsid, command: 'sys.CUD', cuds: nextOrder() });
@@ -181,7 +128,7 @@ async function baseline(storage: KvStorage, seconds: number): Promise<number> {
 }
 
 async function reads(engine: Engine, seconds: number): Promise<{ record: number; view: number }> {
-  const wsid = wsids[0] as number;
+  const wsid = SHOP_WSIDS[0] as number;
   const { structs } = engine;
   const view = structs.view('bench.SalesByDay');
   const day = Math.floor(Date.now() / 86_400_000);
@@ -195,7 +142,7 @@ async function reads(engine: Engine, seconds: number): Promise<{ record: number;
     return (n * 1000) / (performance.now() - start);
   };
   const record = await rate((i) => structs.getRecord(wsid, 200_001 + (i % 300)));
-  const viewRate = await rate(() => structs.getView(wsid, view, { Year: 1, Day: day }));
+  const viewRate = await rate(() => structs.getView(wsid, view, { Shop: SHOP, Day: day }));
   return { record, view: viewRate };
 }
 

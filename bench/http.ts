@@ -19,38 +19,10 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { deployApp } from '../src/apps/index.js';
 import { createHttpServer, HttpApps } from '../src/routing/index.js';
-import { compileApp } from '../src/schema/index.js';
 import { LmdbStorageProvider } from '../src/storage/index.js';
-import { newWsid } from '../src/structs/index.js';
 import { formatNumber, numberOption, printTable } from './support/measure.js';
-import { orderCuds } from './support/order-cuds.js';
+import { orderCuds, SHOP, SHOP_WSIDS, shopApp, shopExtensions } from './support/shop-app.js';
 
-const VSQL = `APPLICATION bench();
-WORKSPACE ShopWS (
-  DESCRIPTOR ShopWSDescriptor ();
-  TABLE Order INHERITS sys.CDoc (
-    Number int32 NOT NULL,
-    Customer varchar(50),
-    Total int64 NOT NULL,
-    Lines TABLE OrderLine (
-      Item varchar(50) NOT NULL,
-      Qty int32 NOT NULL,
-      Price int64 NOT NULL
-    )
-  );
-  VIEW Sales (
-    Shop int32 NOT NULL,
-    Day int32 NOT NULL,
-    Orders int64 NOT NULL,
-    Amount int64 NOT NULL,
-    PRIMARY KEY ((Shop), Day)
-  ) AS RESULT OF CountSales;
-  EXTENSION ENGINE BUILTIN (
-    SYNC PROJECTOR CountSales AFTER INSERT ON Order INTENTS(sys.View(Sales));
-  );
-);`;
-
-const WORKSPACES = 64;
 const APP = 'bench/shop';
 
 interface WrkResult {
@@ -151,38 +123,18 @@ export default async function run(args: string[]): Promise<void> {
   row('node:http hello world (ceiling)', 64, ceiling, ceiling.perSec);
   await new Promise((r) => hello.close(r));
 
-  const compiled = compileApp([
-    { path: 'example.com/bench', files: [{ name: 'bench.vsql', text: VSQL }] },
-  ]);
-  if (compiled.appDef === undefined)
-    throw new Error(compiled.errors.map((e) => e.message).join('\n'));
   const dir = mkdtempSync(join(tmpdir(), 'voedger-bench-http-'));
   const provider = await LmdbStorageProvider.open({ path: dir });
   try {
     const engine = await deployApp({
-      app: compiled.appDef,
+      app: shopApp(),
       appQName: APP,
       storage: await provider.open('bench'),
       partitions: 10,
-      extensions: {
-        projectors: {
-          'bench.CountSales': async (ctx) => {
-            for (const c of ctx.event.cuds) {
-              if (!c.isNew || c.record.qname !== 'bench.Order') continue;
-              // Twenty days of sales per shop: a view list reads 20 rows.
-              const key = { Shop: 1, Day: Number(c.record.fields.Number) % 20 };
-              const prev = await ctx.views.get('bench.Sales', key);
-              ctx.views.put('bench.Sales', {
-                ...key,
-                Orders: Number(prev?.Orders ?? 0) + 1,
-                Amount: Number(prev?.Amount ?? 0) + Number(c.record.fields.Total),
-              });
-            }
-          },
-        },
-      },
+      // Twenty days of sales per shop: a view list reads 20 rows.
+      extensions: shopExtensions((orderNumber) => orderNumber % 20),
     });
-    const wsids = Array.from({ length: WORKSPACES }, (_, i) => newWsid(1, 200_000 + i));
+    const wsids = SHOP_WSIDS;
     await Promise.all(
       wsids.map((wsid) => engine.createWorkspace({ wsid, kind: 'bench.ShopWS', name: `s${wsid}` })),
     );
@@ -217,9 +169,9 @@ export default async function run(args: string[]): Promise<void> {
     const docPaths = wsids.map(
       (w) => `/api/v2/apps/${APP}/workspaces/${w}/docs/bench.Order/200001`,
     );
-    const where = encodeURIComponent('{"Shop":1}');
+    const where = encodeURIComponent(JSON.stringify({ Shop: SHOP }));
     const viewPaths = wsids.map(
-      (w) => `/api/v2/apps/${APP}/workspaces/${w}/views/bench.Sales?where=${where}`,
+      (w) => `/api/v2/apps/${APP}/workspaces/${w}/views/bench.SalesByDay?where=${where}`,
     );
     for (const [what, paths] of [
       ['document by ID (v2 docs)', docPaths],
