@@ -40,14 +40,16 @@ export class Deployment {
   readonly syncProjectors: readonly BoundProjector[];
   readonly asyncProjectors: readonly BoundProjector[];
   readonly jobs: readonly BoundJob[];
-  /** BUILTIN extensions of the application that have no function bound; answered 500 when used. */
+  /** Extensions of the application that have no function bound; answered 500 when used. */
   readonly unbound: readonly string[];
 
   constructor(
     readonly app: AppDef,
     readonly structs: AppStructs,
     readonly host: AppHost,
-    extensions: BuiltinExtensions,
+    builtin: BuiltinExtensions,
+    /** Functions running the application's WASM extensions (see `extensions/wasm`). */
+    wasm: BuiltinExtensions = {},
   ) {
     const commands = new Map<string, CommandFunction>();
     const queries = new Map<string, QueryFunction>();
@@ -55,23 +57,29 @@ export class Deployment {
     const async: BoundProjector[] = [];
     const jobs: BoundJob[] = [];
     const unbound: string[] = [];
-    const check = (kind: string, names: Iterable<string>, expected: string) => {
+    const check = (kind: string, names: Iterable<string>, expected: string, engine: string) => {
       for (const name of names) {
         const t = app.type(name);
         if (t?.kind !== expected)
           throw new Error(
             `${kind} ${name}: no ${expected.toLowerCase()} of that name in the application`,
           );
-        if ('engine' in t && t.engine !== 'BuiltIn')
-          throw new Error(`${kind} ${name}: it is declared with engine ${t.engine}, not BUILTIN`);
+        if ('engine' in t && t.engine !== engine)
+          throw new Error(`${kind} ${name}: it is declared with engine ${t.engine}, not ${engine}`);
       }
     };
-    check('command', Object.keys(extensions.commands ?? {}), 'Command');
-    check('query', Object.keys(extensions.queries ?? {}), 'Query');
-    check('projector', Object.keys(extensions.projectors ?? {}), 'Projector');
-    check('job', Object.keys(extensions.jobs ?? {}), 'Job');
+    for (const [bound, engine] of [
+      [builtin, 'BuiltIn'],
+      [wasm, 'WASM'],
+    ] as const) {
+      check('command', Object.keys(bound.commands ?? {}), 'Command', engine);
+      check('query', Object.keys(bound.queries ?? {}), 'Query', engine);
+      check('projector', Object.keys(bound.projectors ?? {}), 'Projector', engine);
+      check('job', Object.keys(bound.jobs ?? {}), 'Job', engine);
+    }
     for (const t of app.types()) {
-      if (!('engine' in t) || t.engine !== 'BuiltIn') continue;
+      if (!('engine' in t)) continue;
+      const extensions = t.engine === 'WASM' ? wasm : builtin;
       switch (t.kind) {
         case 'Command': {
           const fn = extensions.commands?.[t.name];

@@ -20,6 +20,8 @@ export interface EngineOptions {
   readonly appQName: string;
   readonly storage: KvStorage;
   readonly extensions: BuiltinExtensions;
+  /** The functions that run the application's WASM extensions (`wasmExtensions`). */
+  readonly wasm?: BuiltinExtensions;
   /** Partitions of the application (`wsid % partitions`). Default 10, as the reference's apps. */
   readonly partitions?: number;
   /** Application workspaces (where jobs run). Default 10. */
@@ -123,7 +125,7 @@ export class Engine {
       secrets: options.secrets ?? (async () => undefined),
       mailer: options.mailer,
     };
-    const deployment = new Deployment(options.app, structs, host, options.extensions);
+    const deployment = new Deployment(options.app, structs, host, options.extensions, options.wasm);
     const engine = new Engine(deployment, options.appQName, options);
     await Promise.all(engine.partitions.map((p) => p.recover()));
     await engine.initAppWorkspaces();

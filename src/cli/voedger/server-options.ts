@@ -21,6 +21,8 @@ export interface ServerOptions {
   /** Application packages, `[owner/name=]DIR`. */
   app?: string[];
   partitions?: string;
+  wasmTimeout?: string;
+  wasmMemory?: string;
   port: string;
   host: string;
   logLevel: string;
@@ -52,6 +54,12 @@ export function serverOptions(): Option[] {
     new Option('--partitions <n>', 'partitions of each application')
       .env('VOEDGER_PARTITIONS')
       .default('10'),
+    new Option('--wasm-timeout <ms>', 'how long one WASM extension call may run')
+      .env('VOEDGER_WASM_TIMEOUT')
+      .default('1000'),
+    new Option('--wasm-memory <MiB>', "the memory cap of a WASM extension module's instance")
+      .env('VOEDGER_WASM_MEMORY')
+      .default('16'),
     new Option('--port <port>', 'HTTP port (0: any free port)').env('VOEDGER_PORT').default('8822'),
     new Option('--host <address>', 'address the HTTP server listens on')
       .env('VOEDGER_HOST')

@@ -53,6 +53,20 @@ export async function runServer(
       `expected 1..1024, got '${options.partitions}'`,
     );
   }
+  const wasmTimeout = Number(options.wasmTimeout ?? 1000);
+  if (!Number.isInteger(wasmTimeout) || wasmTimeout < 1) {
+    return fail(
+      '--wasm-timeout (VOEDGER_WASM_TIMEOUT)',
+      `expected a positive number of milliseconds, got '${options.wasmTimeout}'`,
+    );
+  }
+  const wasmMemory = Number(options.wasmMemory ?? 16);
+  if (!Number.isInteger(wasmMemory) || wasmMemory < 1 || wasmMemory > 4096) {
+    return fail(
+      '--wasm-memory (VOEDGER_WASM_MEMORY)',
+      `expected 1..4096 MiB, got '${options.wasmMemory}'`,
+    );
+  }
   const log = pino({ level: options.logLevel, base: { pid: process.pid } }, logTo);
 
   const config = storageConfigOf(options);
@@ -82,7 +96,14 @@ export async function runServer(
   };
   try {
     for (const spec of options.app ?? []) {
-      const pkg = await loadAppPackage(spec);
+      const pkg = await loadAppPackage(spec, {
+        timeoutMs: wasmTimeout,
+        memoryLimitPages: wasmMemory * 16,
+        onRecover: (message) =>
+          log.warn(
+            `${spec}: a WASM extension ran out of memory (${message}); its module was restarted`,
+          ),
+      });
       engines.push(await startApp(pkg, provider, partitions, log, where));
     }
     server = await createHttpServer({ apps: new HttpApps(engines), logger: log });
@@ -125,6 +146,7 @@ async function startApp(
     appQName: pkg.qname,
     storage,
     extensions: pkg.extensions,
+    wasm: pkg.wasm,
     partitions,
     log: {
       info: (m: string) => appLog.info(m),
@@ -139,7 +161,8 @@ async function startApp(
       `${partitions} partitions, ${own([...d.commands.keys()]).length} commands, ` +
       `${own([...d.queries.keys()]).length} queries, ` +
       `${own([...d.syncProjectors, ...d.asyncProjectors].map((p) => p.def.name)).length} projectors, ` +
-      `${own(d.jobs.map((j) => j.def.name)).length} jobs`,
+      `${own(d.jobs.map((j) => j.def.name)).length} jobs` +
+      (pkg.wasmModule === undefined ? '' : `; WASM extensions from ${pkg.wasmModule.file}`),
   );
   const unbound = own(d.unbound);
   if (unbound.length > 0) appLog.warn(`no implementation bound for ${unbound.join(', ')}`);
