@@ -1,65 +1,17 @@
 #!/usr/bin/env node
 // vpm: the developer tool. `vpm compile <dir>` compiles a package folder with the packages it imports
 // (found as sibling folders named after the import path's last segment) and the built-in sys package.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// `vpm build [dir]` compiles the package's AssemblyScript extensions (`wasm/index.ts`) to
+// `extensions.wasm` (see build.ts).
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  type AppDef,
-  compileApp,
-  formatErrors,
-  type PackageSource,
-  parsePackage,
-} from '../../schema/index.js';
+import { type AppDef, compileApp, formatErrors } from '../../schema/index.js';
+import { build, buildUsage, parseBuildArgs } from './build.js';
+import { collectPackages, withApplication } from './packages.js';
 
-const usage = 'usage: vpm compile <dir>';
+export { collectPackages } from './packages.js';
 
-function readPackage(dir: string, path: string): PackageSource {
-  const files = readdirSync(dir)
-    .filter((f) => /\.(vsql|sql)$/i.test(f))
-    .sort()
-    .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
-  return { path, files };
-}
-
-/** Collects the root package and, transitively, every import that resolves to a sibling folder. */
-export function collectPackages(rootDir: string): PackageSource[] {
-  const root = resolve(rootDir);
-  const parent = dirname(root);
-  const byPath = new Map<string, PackageSource>();
-  const rootPkg = readPackage(root, basename(root));
-  byPath.set(rootPkg.path, rootPkg);
-  const queue: PackageSource[] = [rootPkg];
-  while (queue.length > 0) {
-    const pkg = queue.shift() as PackageSource;
-    const parsed = parsePackage(pkg);
-    for (const imp of parsed.pkg?.imports ?? []) {
-      if (byPath.has(imp.path)) continue;
-      const dir = join(parent, imp.path.split('/').pop() ?? imp.path);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
-      const dep = readPackage(dir, imp.path);
-      byPath.set(imp.path, dep);
-      queue.push(dep);
-    }
-  }
-  return [...byPath.values()];
-}
-
-/** A library folder has no APPLICATION; give it one that uses what it imports so it can be checked. */
-function withApplication(packages: PackageSource[]): PackageSource[] {
-  if (packages.some((p) => p.files.some((f) => /\bAPPLICATION\b/.test(f.text)))) return packages;
-  const [root, ...rest] = packages;
-  if (root === undefined) return packages;
-  const parsed = parsePackage(root);
-  const uses = (parsed.pkg?.imports ?? [])
-    .filter((i) => rest.some((p) => p.path === i.path))
-    .map((i) => `USE ${i.alias ?? i.path.split('/').pop()};`);
-  const app = {
-    name: '__vpm_app.vsql',
-    text: `APPLICATION ${root.path.replace(/\W/g, '_')}(${uses.join(' ')});`,
-  };
-  return [{ ...root, files: [...root.files, app] }, ...rest];
-}
+const usage = `usage: vpm compile <dir>\n       ${buildUsage}`;
 
 /** One line on what the application itself defines (the built-in sys package aside). */
 export function summary(app: AppDef): string {
@@ -105,10 +57,25 @@ export function main(
   return 0;
 }
 
+/** Every command: `build` runs asynchronously, the others through `main`. */
+export async function cli(
+  argv: readonly string[],
+  stdout: Output = process.stdout,
+  stderr: Output = process.stderr,
+): Promise<number> {
+  if (argv[0] !== 'build') return main(argv, stdout, stderr);
+  const args = parseBuildArgs(argv.slice(1));
+  if (typeof args === 'string') {
+    stderr.write(`vpm build: ${args}\n${usage}\n`);
+    return 2;
+  }
+  return build(args, stdout, stderr);
+}
+
 // run when executed (also through an npm bin symlink), not when imported by tests
 if (
   process.argv[1] !== undefined &&
   realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
 ) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await cli(process.argv.slice(2));
 }
