@@ -5,7 +5,11 @@
 // reports 1.29 us on its wazero engine).
 //
 //   npm run bench -- wasm [--quick]
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cli as vpm } from '../src/cli/vpm/main.js';
 import { PackageNames, WasmModule } from '../src/extensions/wasm/index.js';
 import { compare, settingsFrom } from './support/measure.js';
 import { BenchState, builtinEquivalents } from './support/wasm-state.js';
@@ -32,6 +36,7 @@ export default async function run(args: string[]): Promise<void> {
   } else {
     console.log(`(the corpus module ${corpusFile} is absent: its rows are skipped)`);
   }
+  modules.push(['AssemblyScript (SDK)', await sdkModule()]);
   console.log('| module | call | built-in TS | WASM | WASM ns/call | vs built-in |');
   console.log('|---|---|---:|---:|---:|---:|');
   for (const [label, module] of modules) {
@@ -49,6 +54,27 @@ export default async function run(args: string[]): Promise<void> {
           `${(c.ours.usPerOp * 1000).toFixed(0)} | ${c.ratio.toFixed(2)}x |`,
       );
     }
+  }
+}
+
+/** The same functions written with our SDK (bench/support/wasm-bench), built by `vpm build`. */
+async function sdkModule(): Promise<WasmModule> {
+  const temp = mkdtempSync(join(tmpdir(), 'wasm-bench-'));
+  try {
+    const dir = join(temp, 'wasmbench');
+    cpSync(fileURLToPath(new URL('./support/wasm-bench', import.meta.url)), dir, {
+      recursive: true,
+    });
+    let out = '';
+    const code = await vpm(
+      ['build', dir],
+      { write: (t) => (out += t) },
+      { write: (t) => (out += t) },
+    );
+    if (code !== 0) throw new Error(`vpm build of the benchmark module failed:\n${out}`);
+    return await WasmModule.load(readFileSync(join(dir, 'extensions.wasm')), new PackageNames([]));
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
 }
 

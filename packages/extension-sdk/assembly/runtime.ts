@@ -5,21 +5,37 @@
 // extension call is short and allocates little, and all it allocates is garbage once it returns.
 // So rather than the incremental collector (a shadow stack of every reference, kept up on every
 // call, and left behind by a trap — and a panic is a normal way for a command to refuse), the
-// wrappers `vpm build` generates around the extensions collect when the stack is empty: after a
-// call returns, and before a call when the previous one trapped (its garbage, and the SDK's state
+// wrappers `vpm build` generates around the extensions collect when the stack is empty: after
+// every CALLS_PER_COLLECTION calls or a call that grew the memory, and before a call when the
+// previous one trapped (its garbage, and the SDK's state
 // it left, are cleaned up then). A collection marks what the module's globals reach (little:
 // extensions keep their state in storages) and sweeps what the calls allocated.
 
 import { resetReads } from './state';
 
 let inCall = false;
+/** Calls since the last collection, and the memory size (pages) after it. */
+let callsSinceCollect = 0;
+let pagesAtCollect: i32 = 0;
+/**
+ * A collection costs about as much as a short call, so it runs every this many calls rather than
+ * after each; what the calls in between allocate stays small. It runs at once when the memory
+ * had to grow, so a call that allocates a lot is cleaned up after.
+ */
+const CALLS_PER_COLLECTION = 64;
+
+function collect(): void {
+  __collect();
+  callsSinceCollect = 0;
+  pagesAtCollect = memory.size();
+}
 
 /** Called by the generated wrapper before an extension. */
 export function beforeExtensionCall(): void {
   if (inCall) {
     // the previous call trapped
     resetReads();
-    __collect();
+    collect();
   }
   inCall = true;
 }
@@ -27,7 +43,7 @@ export function beforeExtensionCall(): void {
 /** Called by the generated wrapper after an extension returned. */
 export function afterExtensionCall(): void {
   inCall = false;
-  __collect();
+  if (++callsSinceCollect >= CALLS_PER_COLLECTION || memory.size() > pagesAtCollect) collect();
 }
 
 // TLSF's layout in AssemblyScript 0.28 (std/assembly/rt/tlsf.ts and common.ts), used only to

@@ -73,6 +73,9 @@ export class HostAbi {
   private readonly values = new HandleTable<HostValue>('value');
   private readonly intents = new HandleTable<RowWriter>('intent');
 
+  /** Short ASCII strings by where the guest sent them from (see `str`). */
+  private readonly names_ = new Map<number, string>();
+
   /** Storage names already checked to be QNames. */
   private readonly storageNames = new Set<string>();
 
@@ -128,17 +131,31 @@ export class HostAbi {
   private str(ptr: number, len: number): string {
     const m = this.mem();
     if (ptr + len > m.length) throw new Error('the guest passed a string outside its memory');
-    // Names are short and ASCII; building them by hand beats TextDecoder's call overhead.
-    if (len <= 32) {
-      let s = '';
-      for (let i = ptr; i < ptr + len; i++) {
-        const c = m[i] as number;
-        if (c >= 0x80) return utf8.decode(m.subarray(ptr, ptr + len));
-        s += String.fromCharCode(c);
+    if (len > 64) return utf8.decode(m.subarray(ptr, ptr + len));
+    // Names are short, ASCII, and sent from the same place call after call (a guest's static
+    // data, or the SDK's scratch buffer): the string decoded last time from this place is reused
+    // when the bytes still match, which costs a comparison and no allocation.
+    const slot = ptr * 128 + len;
+    const known = this.names_.get(slot);
+    if (known !== undefined) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (m[ptr + i] !== known.charCodeAt(i)) {
+          same = false;
+          break;
+        }
       }
-      return s;
+      if (same) return known;
     }
-    return utf8.decode(m.subarray(ptr, ptr + len));
+    let s = '';
+    for (let i = ptr; i < ptr + len; i++) {
+      const c = m[i] as number;
+      if (c >= 0x80) return utf8.decode(m.subarray(ptr, ptr + len));
+      s += String.fromCharCode(c);
+    }
+    if (this.names_.size >= 4096) this.names_.clear();
+    this.names_.set(slot, s);
+    return s;
   }
 
   private copy(ptr: number, len: number): Uint8Array {
