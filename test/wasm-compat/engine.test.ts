@@ -132,6 +132,50 @@ describe('basicusage module on the engine (Test_BasicUsage, Test_WithState)', {
   });
 });
 
+describe('a guest that never returns (Test_SetLimitsExecutionInterval, on the engine)', {
+  skip: CORPUS_ABSENT,
+}, () => {
+  test('the command is stopped at its deadline and answered 500; the partition goes on serving', async () => {
+    const app = compile(
+      'example.com/packages/loops',
+      `APPLICATION loops();
+      WORKSPACE LoopWS (
+        DESCRIPTOR LoopDescriptor ();
+        EXTENSION ENGINE WASM (COMMAND longFunc(); COMMAND simple(););
+      );`,
+    );
+    const module = await WasmModule.load(
+      corpusModule('allocs/pkg.wasm'),
+      new PackageNames(app.data.packages),
+      {
+        timeoutMs: 50,
+      },
+    );
+    const engine = await deployApp({
+      app,
+      appQName: 'test/loops',
+      storage: await new MemStorageProvider().open('loops'),
+      partitions: 1,
+      appWorkspaces: 1,
+      wasm: wasmExtensions(module, app, 'loops'),
+    });
+    try {
+      const wsid = userWsid(9003);
+      await engine.createWorkspace({ wsid, kind: 'loops.LoopWS', name: 'l' });
+      const stuck = engine.command({ wsid, command: 'loops.longFunc' });
+      const next = engine.command({ wsid, command: 'loops.simple' });
+      await assert.rejects(stuck, {
+        status: 500,
+        message: /longFunc ran longer than 50 ms and was stopped/,
+      });
+      const done = await next;
+      assert.equal(done.currentWLogOffset, 2);
+    } finally {
+      await engine.stop();
+    }
+  });
+});
+
 const SIDECAR_VSQL = `APPLICATION app1();
 WORKSPACE test2app1WS (
   DESCRIPTOR test2app1 ();
