@@ -8,18 +8,7 @@ import type {
   KeyBuilder,
   RowWriter,
 } from '../../src/extensions/wasm/index.js';
-import { PlainValue } from '../../src/extensions/wasm/index.js';
-
-class Builder implements KeyBuilder {
-  readonly fields: Record<string, HostScalar> = {};
-  constructor(
-    readonly storage: string,
-    readonly entity: string,
-  ) {}
-  put(name: string, value: HostScalar): void {
-    this.fields[name] = value;
-  }
-}
+import { FieldRow, PlainValue } from '../../src/extensions/wasm/index.js';
 
 const EVENT = new PlainValue({ offs: 12345, qname: 'sys.InvitationAccepted' });
 const TEST = new PlainValue({ '500c': '0123456789'.repeat(50) });
@@ -28,7 +17,7 @@ export class BenchState implements HostState {
   intents = 0;
 
   keyBuilder(storage: string, entity: string): KeyBuilder {
-    return new Builder(storage, entity);
+    return new FieldRow(storage, entity);
   }
 
   get(kb: KeyBuilder): HostValue | undefined {
@@ -41,12 +30,12 @@ export class BenchState implements HostState {
 
   newValue(kb: KeyBuilder): RowWriter {
     this.intents++;
-    return new Builder(kb.storage, kb.entity);
+    return new FieldRow(kb.storage, kb.entity);
   }
 
   updateValue(kb: KeyBuilder): RowWriter {
     this.intents++;
-    return new Builder(kb.storage, kb.entity);
+    return new FieldRow(kb.storage, kb.entity);
   }
 }
 

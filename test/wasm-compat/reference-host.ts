@@ -10,7 +10,7 @@ import type {
   KeyBuilder,
   RowWriter,
 } from '../../src/extensions/wasm/index.js';
-import { PackageNames, PlainValue } from '../../src/extensions/wasm/index.js';
+import { FieldRow, PackageNames, PlainValue } from '../../src/extensions/wasm/index.js';
 
 export const CORPUS_WASM = new URL('../../../shared/corpus/wasm/', import.meta.url).pathname;
 export const CORPUS_ABSENT = existsSync(CORPUS_WASM)
@@ -25,17 +25,6 @@ export function corpusModule(path: string): Uint8Array {
 export const TEST_PACKAGES = new PackageNames([
   { localName: 'testpkg1', path: 'github.com/voedger/testpkg1' },
 ]);
-
-class Builder implements KeyBuilder {
-  readonly fields: Record<string, HostScalar> = {};
-  constructor(
-    readonly storage: string,
-    readonly entity: string,
-  ) {}
-  put(name: string, value: HostScalar): void {
-    this.fields[name] = value;
-  }
-}
 
 /** A value read by index only, as sys.Test3's. */
 class IndexedValue implements HostValue {
@@ -66,7 +55,7 @@ export class ReferenceHost implements HostState {
   constructor(private readonly bufferSize: number) {}
 
   keyBuilder(storage: string, entity: string): KeyBuilder {
-    return new Builder(storage, entity);
+    return new FieldRow(storage, entity);
   }
 
   get(kb: KeyBuilder): HostValue | undefined {

@@ -35,6 +35,20 @@ export interface HostValue {
   at(index: number): unknown;
 }
 
+/** A key builder (or intent) that keeps the fields put into it; `check` refuses unknown names. */
+export class FieldRow implements KeyBuilder {
+  readonly fields: Record<string, HostScalar> = {};
+  constructor(
+    readonly storage: LocalQName,
+    readonly entity: LocalQName,
+    private readonly check?: (name: string) => void,
+  ) {}
+  put(name: string, value: HostScalar): void {
+    this.check?.(name);
+    this.fields[name] = value;
+  }
+}
+
 export interface HostState {
   /** A key builder; an unknown storage or entity is an error. */
   keyBuilder(storage: LocalQName, entity: LocalQName): KeyBuilder;

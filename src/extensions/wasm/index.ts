@@ -2,6 +2,7 @@
 // and modules built with our AssemblyScript SDK run as commands, queries, projectors and jobs.
 export { HostAbi } from './host-abi.js';
 export {
+  FieldRow,
   type HostScalar,
   type HostState,
   type HostValue,

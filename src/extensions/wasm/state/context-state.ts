@@ -14,7 +14,7 @@ import type {
   RecordValue,
 } from '../../context.js';
 import type { HostScalar, HostState, HostValue, KeyBuilder, RowWriter } from '../host-state.js';
-import { PlainValue } from '../host-state.js';
+import { FieldRow, PlainValue } from '../host-state.js';
 import type { ReadCache } from './read-cache.js';
 import { argValue, projectorEventValue, wlogEventValue } from './values.js';
 
@@ -26,27 +26,13 @@ export type GuestContext =
 
 type Fields = Record<string, HostScalar>;
 
-/** A key builder or intent of one storage; `check` refuses field names the entity lacks. */
-class Row implements KeyBuilder {
-  readonly fields: Fields = {};
-  constructor(
-    readonly storage: string,
-    readonly entity: string,
-    private readonly check?: (name: string) => void,
-  ) {}
-  put(name: string, value: HostScalar): void {
-    this.check?.(name);
-    this.fields[name] = value;
-  }
-}
-
 type Intent =
-  | { readonly kind: 'insert'; readonly table: string; readonly row: Row }
-  | { readonly kind: 'update'; readonly id: number; readonly row: Row }
-  | { readonly kind: 'view'; readonly view: string; readonly base: Fields; readonly row: Row }
-  | { readonly kind: 'result'; readonly row: Row }
-  | { readonly kind: 'log'; readonly level: number; readonly row: Row }
-  | { readonly kind: 'mail'; readonly row: Row };
+  | { readonly kind: 'insert'; readonly table: string; readonly row: FieldRow }
+  | { readonly kind: 'update'; readonly id: number; readonly row: FieldRow }
+  | { readonly kind: 'view'; readonly view: string; readonly base: Fields; readonly row: FieldRow }
+  | { readonly kind: 'result'; readonly row: FieldRow }
+  | { readonly kind: 'log'; readonly level: number; readonly row: FieldRow }
+  | { readonly kind: 'mail'; readonly row: FieldRow };
 
 const RECORD_KEY = new Set(['ID', 'IsSingleton', 'Singleton', 'WSID']);
 const SYSTEM_RECORD_FIELDS = new Set(['sys.ID', 'sys.ParentID', 'sys.Container', 'sys.IsActive']);
@@ -101,15 +87,15 @@ export class ContextState implements HostState {
   keyBuilder(storage: string, entity: string): KeyBuilder {
     switch (storage) {
       case 'sys.View':
-        return new Row(storage, entity, this.checker(storage, entity));
+        return new FieldRow(storage, entity, this.checker(storage, entity));
       case 'sys.Record':
-        return new Row(storage, entity, (name) => {
+        return new FieldRow(storage, entity, (name) => {
           if (!RECORD_KEY.has(name))
             throw new Error(`name not found: sys.Record key field «${name}»`);
         });
       case 'sys.Uniq':
         this.fieldsOf(entity, storage);
-        return new Row(storage, entity);
+        return new FieldRow(storage, entity);
       case 'sys.Event':
       case 'sys.CommandContext':
       case 'sys.QueryContext':
@@ -119,7 +105,7 @@ export class ContextState implements HostState {
       case 'sys.Result':
       case 'sys.Logger':
       case 'sys.SendMail':
-        return new Row(storage, entity);
+        return new FieldRow(storage, entity);
       case 'sys.RequestSubject':
       case 'sys.Http':
       case 'sys.FederationCommand':
@@ -235,7 +221,7 @@ export class ContextState implements HostState {
     switch (kb.storage) {
       case 'sys.Record': {
         if (g.kind !== 'command') throw this.notIn(kb.storage, 'insert');
-        const row = new Row(
+        const row = new FieldRow(
           kb.storage,
           kb.entity,
           this.checker(kb.storage, kb.entity, SYSTEM_RECORD_FIELDS),
@@ -247,18 +233,18 @@ export class ContextState implements HostState {
         return this.viewIntent(kb, {});
       case 'sys.Result': {
         if (g.kind !== 'command' && g.kind !== 'query') throw this.notIn(kb.storage, 'insert');
-        const row = new Row(kb.storage, '');
+        const row = new FieldRow(kb.storage, '');
         this.intents.push({ kind: 'result', row });
         return row;
       }
       case 'sys.Logger': {
-        const row = new Row(kb.storage, '');
+        const row = new FieldRow(kb.storage, '');
         this.intents.push({ kind: 'log', level: Number(kb.fields.LogLevel ?? 3), row });
         return row;
       }
       case 'sys.SendMail': {
         if (g.kind !== 'projector' && g.kind !== 'job') throw this.notIn(kb.storage, 'insert');
-        const row = new Row(kb.storage, '');
+        const row = new FieldRow(kb.storage, '');
         Object.assign(row.fields, kb.fields);
         this.intents.push({ kind: 'mail', row });
         return row;
@@ -273,7 +259,11 @@ export class ContextState implements HostState {
       if (this.guest.kind !== 'command') throw this.notIn(kb.storage, 'update');
       const id = Number(existing.field('sys.ID'));
       const qname = String(existing.field('sys.QName'));
-      const row = new Row(kb.storage, qname, this.checker(kb.storage, qname, SYSTEM_RECORD_FIELDS));
+      const row = new FieldRow(
+        kb.storage,
+        qname,
+        this.checker(kb.storage, qname, SYSTEM_RECORD_FIELDS),
+      );
       this.intents.push({ kind: 'update', id, row });
       return row;
     }
@@ -292,7 +282,7 @@ export class ContextState implements HostState {
     if (this.guest.kind !== 'projector' && this.guest.kind !== 'job') {
       throw this.notIn(kb.storage, 'insert');
     }
-    const row = new Row(kb.storage, kb.entity, this.checker(kb.storage, kb.entity));
+    const row = new FieldRow(kb.storage, kb.entity, this.checker(kb.storage, kb.entity));
     this.intents.push({ kind: 'view', view: kb.entity, base: { ...base, ...kb.fields }, row });
     return row;
   }
