@@ -159,6 +159,32 @@ describe('tests module (Test_Read, Test_QueryValue, Test_AsBytes, Test_KeyPutQNa
 describe('allocs module (Test_NoGc_MemoryOverflow, Test_RecoverEngine, Test_SetLimitsExecutionInterval)', {
   skip: CORPUS_ABSENT,
 }, () => {
+  test("the GC build's heap counters move as the reference's (Test_Allocs_ManualGC)", async () => {
+    const m = await load('allocs/pkggc.wasm', { bufferSize: MB });
+    const counters = () => {
+      const s = m.heapStats();
+      assert.ok(s !== undefined);
+      assert.equal(s.sys, 1_999_568n);
+      return [s.mallocs, s.frees, s.inUse - BigInt(MB)];
+    };
+    const host = new ReferenceHost(MB);
+    const seen = [counters()];
+    for (const fn of ['arrAppend', 'arrAppend', 'arrAppend', 'arrReset']) {
+      m.call(fn, host);
+      seen.push(counters());
+    }
+    m.gc();
+    seen.push(counters());
+    assert.deepEqual(seen, [
+      [1n, 0n, 0n],
+      [3n, 0n, 32n],
+      [5n, 0n, 64n],
+      [7n, 0n, 96n],
+      [7n, 0n, 96n],
+      [7n, 6n, 0n],
+    ]);
+  });
+
   test('a memory limit below 1.7 times the buffer is refused at load', async () => {
     await assert.rejects(load('allocs/pkg.wasm', { memoryLimitPages: 0x10, bufferSize: MB }), {
       message: 'the minimum limit of memory is: 1700000.0 bytes, requested limit is: 1048576.0',
