@@ -64,8 +64,13 @@ export class Deployment {
           throw new Error(
             `${kind} ${name}: no ${expected.toLowerCase()} of that name in the application`,
           );
-        if ('engine' in t && t.engine !== engine)
-          throw new Error(`${kind} ${name}: it is declared with engine ${t.engine}, not ${engine}`);
+        if ('engine' in t && t.engine !== engine) {
+          // Named as VSQL spells them: EXTENSION ENGINE BUILTIN / WASM.
+          const vsql = (e: string) => (e === 'BuiltIn' ? 'BUILTIN' : e);
+          throw new Error(
+            `${kind} ${name}: it is declared with engine ${vsql(t.engine)}, not ${vsql(engine)}`,
+          );
+        }
       }
     };
     for (const [bound, engine] of [
