@@ -1,3 +1,3 @@
 // The extensions context: the authoring interface and state of built-in extensions.
 export * from './context.js';
-export { appendChild, recordValue } from './record-value.js';
+export { appendChild, argObjectOf, recordValue } from './record-value.js';

@@ -1,5 +1,5 @@
-import type { RecordRow } from '../structs/index.js';
-import type { RecordValue } from './context.js';
+import type { ObjectNode, RecordRow } from '../structs/index.js';
+import type { ArgObject, RecordValue } from './context.js';
 
 /** A stored record as extensions and clients see it: user fields plus the system fields. */
 export function recordValue(r: RecordRow, withActive = true): RecordValue {
@@ -17,4 +17,13 @@ export function appendChild(out: Record<string, unknown>, container: string, chi
   const list = out[container];
   if (Array.isArray(list)) list.push(child);
   else out[container] = [child];
+}
+
+/** An argument object tree as extensions see it: fields, and children under their containers. */
+export function argObjectOf(node: ObjectNode): ArgObject {
+  const out: Record<string, unknown> = { 'sys.QName': node.qname, ...node.fields };
+  if (node.id !== 0) out['sys.ID'] = node.id;
+  if (node.parentId !== 0) out['sys.ParentID'] = node.parentId;
+  for (const c of node.children) appendChild(out, c.container, argObjectOf(c));
+  return out;
 }

@@ -1,14 +1,13 @@
 import type {
-  ArgObject,
   FederationClient,
   MailMessage,
   ProjectorContext,
   ProjectorCud,
   ProjectorEvent,
 } from '../../extensions/index.js';
-import { appendChild } from '../../extensions/index.js';
+import { argObjectOf } from '../../extensions/index.js';
 import type { ViewDef } from '../../schema/index.js';
-import type { DbEvent, ObjectNode, RecordRow, ViewRow } from '../../structs/index.js';
+import type { DbEvent, RecordRow, ViewRow } from '../../structs/index.js';
 import type { Deployment } from '../deployment.js';
 import { recordReader } from '../record-reader.js';
 
@@ -21,17 +20,6 @@ export interface ProjectorSources {
   putView(view: ViewDef, row: ViewRow): void;
   sendMail(message: MailMessage): void;
   readonly federation: FederationClient;
-}
-
-/** An argument object tree as extensions see it. */
-export function argObjectOf(node: ObjectNode): ArgObject {
-  const out: Record<string, unknown> = { 'sys.QName': node.qname, ...node.fields };
-  if (node.id !== 0) out['sys.ID'] = node.id;
-  if (node.parentId !== 0) out['sys.ParentID'] = node.parentId;
-  for (const c of node.children) {
-    appendChild(out, c.container, argObjectOf(c));
-  }
-  return out;
 }
 
 export function projectorEventOf(event: DbEvent, cuds: readonly ProjectorCud[]): ProjectorEvent {

@@ -1,19 +1,11 @@
 // The values guests read, in the field names of the reference's storages (core.md §4.10): events
 // (sys.Event, sys.WLog) and records. Arguments and records are already plain objects with nested
 // records as arrays under their container names, which is what `AsValue` walks.
-import type { DbEvent, ObjectNode } from '../../../structs/index.js';
+import type { DbEvent } from '../../../structs/index.js';
 import type { ArgObject, ProjectorEvent } from '../../context.js';
-import { appendChild, recordValue } from '../../record-value.js';
+import { argObjectOf, recordValue } from '../../record-value.js';
 
 type Fields = Record<string, unknown>;
-
-/** An argument object tree as a plain object: fields, and children under their containers. */
-export function objectValue(node: ObjectNode): Fields {
-  const out: Fields = { 'sys.QName': node.qname, ...node.fields };
-  if (node.id !== 0) out['sys.ID'] = node.id;
-  for (const child of node.children) appendChild(out, child.container, objectValue(child));
-  return out;
-}
 
 /** sys.Event of a projector. */
 export function projectorEventValue(e: ProjectorEvent): Fields {
@@ -42,7 +34,7 @@ export function wlogEventValue(e: DbEvent): Fields {
     Synced: e.synced,
     QName: e.error === null ? e.qname : 'sys.Error',
     Error: errorValue(e.error?.message, e.error?.originalQName ?? e.qname),
-    ArgumentObject: e.argument === null ? {} : objectValue(e.argument),
+    ArgumentObject: e.argument === null ? {} : argObjectOf(e.argument),
     CUDs: [
       ...e.creates.map((r) => ({ IsNew: true, ...recordValue(r) })),
       ...e.updates.map((u) => ({
