@@ -20,7 +20,8 @@ export interface GuestExports {
   readonly WasmOnReadValue?: (key: bigint, value: bigint) => void;
 }
 
-interface Buffer {
+/** One buffer the host obtained from the guest's malloc. */
+interface ExchangeBuffer {
   readonly ptr: number;
   readonly size: number;
 }
@@ -74,12 +75,12 @@ export class HostAbi {
   private readonly intents = new HandleTable<RowWriter>('intent');
 
   /** Short ASCII strings by where the guest sent them from (see `str`). */
-  private readonly names_ = new Map<number, string>();
+  private readonly decoded = new Map<number, string>();
 
   /** Storage names already checked to be QNames. */
   private readonly storageNames = new Set<string>();
 
-  private readonly buffers: Buffer[] = [];
+  private readonly buffers: ExchangeBuffer[] = [];
   private bufferIndex = 0;
   private bufferOffset = 0;
 
@@ -110,11 +111,6 @@ export class HostAbi {
     this.state = undefined;
   }
 
-  /** How many times the host called the guest's malloc since attaching (buffers). */
-  get bufferCount(): number {
-    return this.buffers.length;
-  }
-
   // Guest memory ------------------------------------------------------------------------------
 
   private mem(): Uint8Array {
@@ -136,7 +132,7 @@ export class HostAbi {
     // data, or the SDK's scratch buffer): the string decoded last time from this place is reused
     // when the bytes still match, which costs a comparison and no allocation.
     const slot = ptr * 128 + len;
-    const known = this.names_.get(slot);
+    const known = this.decoded.get(slot);
     if (known !== undefined) {
       let same = true;
       for (let i = 0; i < len; i++) {
@@ -153,8 +149,8 @@ export class HostAbi {
       if (c >= 0x80) return utf8.decode(m.subarray(ptr, ptr + len));
       s += String.fromCharCode(c);
     }
-    if (this.names_.size >= 4096) this.names_.clear();
-    this.names_.set(slot, s);
+    if (this.decoded.size >= 4096) this.decoded.clear();
+    this.decoded.set(slot, s);
     return s;
   }
 
@@ -209,24 +205,8 @@ export class HostAbi {
 
   // Handles -----------------------------------------------------------------------------------
 
-  private keyBuilder(h: bigint): KeyBuilder {
-    return this.keyBuilders.get(h);
-  }
-
-  private key(h: bigint): HostValue {
-    return this.keys.get(h);
-  }
-
-  private value(h: bigint): HostValue {
-    return this.values.get(h);
-  }
-
   private writer(h: bigint, kind: number): RowWriter {
     return kind === 0 ? this.keyBuilders.get(h) : this.intents.get(h);
-  }
-
-  private newValueHandle(v: HostValue): bigint {
-    return this.values.add(v);
   }
 
   private current(): HostState {
@@ -236,17 +216,17 @@ export class HostAbi {
 
   // Conversions -------------------------------------------------------------------------------
 
-  private qnameParts(raw: unknown, what: string): [string, string] {
+  private qnameParts(raw: unknown, what: Where): [string, string] {
     if (raw === undefined || raw === null || raw === '') return ['', ''];
     if (typeof raw !== 'string') throw typeError(what, raw, 'QName');
     const [pkg, entity] = splitQName(raw);
     return [this.names.path(pkg), entity];
   }
 
-  private asValue(raw: unknown, what: string): bigint {
+  private asValue(raw: unknown, where: Where): bigint {
     const nested = nestedValue(raw);
-    if (nested === undefined) throw new Error(`${what} is not an object or array`);
-    return this.newValueHandle(nested);
+    if (nested === undefined) throw new Error(`${describeWhere(where)} is not an object or array`);
+    return this.values.add(nested);
   }
 
   // The import object -------------------------------------------------------------------------
@@ -254,15 +234,15 @@ export class HostAbi {
   /** The `env` functions, as the guest imports them. */
   imports(): Record<string, (...args: never[]) => unknown> {
     const self = this;
-    const field = (v: HostValue, p: number, l: number): [unknown, string] => {
+    const field = (v: HostValue, p: number, l: number): [unknown, Where] => {
       const name = self.str(p, l);
       return [v.field(name), name];
     };
-    const item = (v: HostValue, i: number): [unknown, string] => [v.at(i), `element ${i}`];
+    const item = (v: HostValue, i: number): [unknown, Where] => [v.at(i), i];
     // The typed getters, shared by keys, values and array elements.
     const getters = (
       prefix: string,
-      get: (h: bigint, a: number, b: number) => [unknown, string],
+      get: (h: bigint, a: number, b: number) => [unknown, Where],
     ) => ({
       [`${prefix}String`]: (h: bigint, a: number, b: number) => {
         const [raw, what] = get(h, a, b);
@@ -300,17 +280,17 @@ export class HostAbi {
         return self.keyBuilders.add(self.current().keyBuilder(storage, entity));
       },
       hostGetValue(kb: bigint): bigint {
-        const k = self.keyBuilder(kb);
+        const k = self.keyBuilders.get(kb);
         const v = self.current().get(k);
         if (v === undefined) throw new Error(`not exists: ${describe(k)}`);
-        return self.newValueHandle(v);
+        return self.values.add(v);
       },
       hostQueryValue(kb: bigint): bigint {
-        const v = self.current().get(self.keyBuilder(kb));
-        return v === undefined ? NO_VALUE : self.newValueHandle(v);
+        const v = self.current().get(self.keyBuilders.get(kb));
+        return v === undefined ? NO_VALUE : self.values.add(v);
       },
       hostReadValues(kb: bigint): void {
-        const k = self.keyBuilder(kb);
+        const k = self.keyBuilders.get(kb);
         const onRead = self.exports().WasmOnReadValue;
         if (onRead === undefined) throw new Error('missing exported function: WasmOnReadValue');
         // One key slot and one value slot, overwritten for each row and emptied at the end:
@@ -333,11 +313,11 @@ export class HostAbi {
         }
       },
       hostNewValue(kb: bigint): bigint {
-        return self.intents.add(self.current().newValue(self.keyBuilder(kb)));
+        return self.intents.add(self.current().newValue(self.keyBuilders.get(kb)));
       },
       hostUpdateValue(kb: bigint, existing: bigint): bigint {
-        const k = self.keyBuilder(kb);
-        return self.intents.add(self.current().updateValue(k, self.value(existing)));
+        const k = self.keyBuilders.get(kb);
+        return self.intents.add(self.current().updateValue(k, self.values.get(existing)));
       },
       hostRowWriterPutString(
         h: bigint,
@@ -375,17 +355,16 @@ export class HostAbi {
         const pkg = self.names.local(self.str(pkgPtr, pkgLen));
         put(h, kind, p, l, `${pkg}.${self.str(entPtr, entLen)}`);
       },
-      ...getters('hostKeyAs', (h, p, l) => field(self.key(h), p, l)),
-      ...getters('hostValueAs', (h, p, l) => field(self.value(h), p, l)),
-      ...getters('hostValueGetAs', (h, i) => item(self.value(h), i)),
+      ...getters('hostKeyAs', (h, p, l) => field(self.keys.get(h), p, l)),
+      ...getters('hostValueAs', (h, p, l) => field(self.values.get(h), p, l)),
+      ...getters('hostValueGetAs', (h, i) => item(self.values.get(h), i)),
       hostValueAsValue(h: bigint, p: number, l: number): bigint {
-        const [raw, name] = field(self.value(h), p, l);
-        return self.asValue(raw, `field «${name}»`);
+        return self.asValue(...field(self.values.get(h), p, l));
       },
       hostValueGetAsValue(h: bigint, i: number): bigint {
-        return self.asValue(self.value(h).at(i), `element ${i}`);
+        return self.asValue(...item(self.values.get(h), i));
       },
-      hostValueLength: (h: bigint): number => self.value(h).length,
+      hostValueLength: (h: bigint): number => self.values.get(h).length,
     };
   }
 }
@@ -407,28 +386,33 @@ function describe(kb: KeyBuilder): string {
   return kb.entity === '' ? kb.storage : `${kb.storage}(${kb.entity})`;
 }
 
-function typeError(what: string, raw: unknown, wanted: string): Error {
-  const got = raw instanceof Uint8Array ? 'bytes' : typeof raw;
-  return new Error(
-    `${what.startsWith('element') ? what : `field «${what}»`} holds ${got}, not ${wanted}`,
-  );
+/** What a getter read: a field by name, or an array element by index. */
+type Where = string | number;
+
+function describeWhere(where: Where): string {
+  return typeof where === 'number' ? `element ${where}` : `field «${where}»`;
 }
 
-function asString(raw: unknown, what: string): string {
+function typeError(where: Where, raw: unknown, wanted: string): Error {
+  const got = raw instanceof Uint8Array ? 'bytes' : typeof raw;
+  return new Error(`${describeWhere(where)} holds ${got}, not ${wanted}`);
+}
+
+function asString(raw: unknown, what: Where): string {
   if (typeof raw === 'string') return raw;
   if (raw === undefined || raw === null) return '';
   if (raw instanceof Uint8Array) return utf8.decode(raw);
   throw typeError(what, raw, 'a string');
 }
 
-function asBytes(raw: unknown, what: string): Uint8Array {
+function asBytes(raw: unknown, what: Where): Uint8Array {
   if (raw instanceof Uint8Array) return raw;
   if (raw === undefined || raw === null) return new Uint8Array(0);
   if (typeof raw === 'string') return new TextEncoder().encode(raw);
   throw typeError(what, raw, 'bytes');
 }
 
-function asInt32(raw: unknown, what: string): number {
+function asInt32(raw: unknown, what: Where): number {
   if (typeof raw === 'number') return raw | 0;
   if (typeof raw === 'bigint') return Number(BigInt.asIntN(32, raw));
   if (typeof raw === 'boolean') return raw ? 1 : 0;
@@ -436,7 +420,7 @@ function asInt32(raw: unknown, what: string): number {
   throw typeError(what, raw, 'a number');
 }
 
-function asInt64(raw: unknown, what: string): bigint {
+function asInt64(raw: unknown, what: Where): bigint {
   if (typeof raw === 'number') return BigInt(Math.trunc(raw));
   if (typeof raw === 'bigint') return raw;
   if (typeof raw === 'boolean') return raw ? 1n : 0n;
@@ -444,14 +428,14 @@ function asInt64(raw: unknown, what: string): bigint {
   throw typeError(what, raw, 'a number');
 }
 
-function asFloat(raw: unknown, what: string): number {
+function asFloat(raw: unknown, what: Where): number {
   if (typeof raw === 'number') return raw;
   if (typeof raw === 'bigint') return Number(raw);
   if (raw === undefined || raw === null) return 0;
   throw typeError(what, raw, 'a number');
 }
 
-function asBool(raw: unknown, what: string): boolean {
+function asBool(raw: unknown, what: Where): boolean {
   if (typeof raw === 'boolean') return raw;
   if (typeof raw === 'number') return raw !== 0;
   if (raw === undefined || raw === null) return false;
