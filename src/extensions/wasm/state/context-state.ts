@@ -49,6 +49,31 @@ class SecretValue implements HostValue {
   }
 }
 
+/**
+ * The field names of each view and table (keyed by storage and entity, so that a table named as
+ * a view is still refused), per application: guests build keys on every call, so the set is made
+ * once rather than for each key builder.
+ */
+const fieldNameSets = new WeakMap<AppDef, Map<string, ReadonlySet<string>>>();
+
+function fieldNames(
+  app: AppDef,
+  key: string,
+  fields: () => readonly FieldDef[],
+): ReadonlySet<string> {
+  let byKey = fieldNameSets.get(app);
+  if (byKey === undefined) {
+    byKey = new Map();
+    fieldNameSets.set(app, byKey);
+  }
+  let names = byKey.get(key);
+  if (names === undefined) {
+    names = new Set(fields().map((f) => f.name));
+    byKey.set(key, names);
+  }
+  return names;
+}
+
 export class ContextState implements HostState {
   private readonly intents: Intent[] = [];
 
@@ -77,7 +102,9 @@ export class ContextState implements HostState {
   }
 
   private checker(storage: string, entity: string, extra?: ReadonlySet<string>) {
-    const names = new Set(this.fieldsOf(entity, storage).map((f) => f.name));
+    const names = fieldNames(this.app, `${storage} ${entity}`, () =>
+      this.fieldsOf(entity, storage),
+    );
     return (name: string) => {
       if (!names.has(name) && !extra?.has(name))
         throw new Error(`name not found: field «${name}» in «${entity}»`);
