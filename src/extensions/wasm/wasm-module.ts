@@ -66,7 +66,8 @@ class Timeout extends Error {}
 export class WasmModule {
   readonly stats: WasmStats = { invocations: 0, errors: 0, recovers: 0, seconds: 0 };
   private live: Live | undefined;
-  private deadline = Number.POSITIVE_INFINITY;
+  /** The running call's deadline (`performance.now()` time); 0 until its first tick sets it. */
+  private deadline = 0;
 
   private constructor(
     private readonly module: WebAssembly.Module,
